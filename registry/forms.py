@@ -1,0 +1,228 @@
+"""Forms check shape; the services check rules."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from registry.models import (
+    Dataset,
+    DatasetVersion,
+    Lineage,
+    Membership,
+    MLModel,
+    ModelVersion,
+    Person,
+    Project,
+    Role,
+    Stage,
+    Team,
+    Visibility,
+    slug_validator,
+)
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["slug", "name", "description"]
+
+
+class MembershipForm(forms.Form):
+    person = forms.ModelChoiceField(Person.objects.filter(is_active=True), to_field_name="username")
+    level = forms.ChoiceField(choices=Membership.Level.choices)
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["slug", "name", "summary", "team", "visibility", "datasets"]
+        widgets = {"datasets": forms.SelectMultiple(attrs={"size": 8})}
+
+    def __init__(self, *args: Any, teams: Any, datasets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["datasets"].queryset = datasets
+        self.fields["datasets"].required = False
+        if self.instance.pk:
+            self.fields["slug"].disabled = True
+
+
+class TransitionForm(forms.Form):
+    stage = forms.ChoiceField(choices=Stage.choices)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    override_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Staff only: move past unmet documentation requirements, with a reason.",
+    )
+
+
+def _split_tags(value: str) -> list[str]:
+    return [t.strip().lower() for t in value.replace("\n", ",").split(",") if t.strip()]
+
+
+class DatasetForm(forms.ModelForm):
+    tags = forms.CharField(required=False, help_text="Comma-separated, e.g. churn, tabular, eu")
+
+    class Meta:
+        model = Dataset
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "team",
+            "steward",
+            "home_project",
+            "source_uri",
+            "format",
+            "license",
+            "sensitivity",
+            "contains_pii",
+            "limitations",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "limitations": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, teams: Any, projects: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["home_project"].queryset = projects
+        self.fields["steward"].queryset = Person.objects.filter(is_active=True)
+        if self.instance.pk:
+            self.fields["slug"].disabled = True
+            self.initial["tags"] = ", ".join(self.instance.tags.values_list("name", flat=True))
+
+    def clean_tags(self) -> list[str]:
+        tags = _split_tags(self.cleaned_data["tags"])
+        for tag in tags:
+            try:
+                slug_validator(tag)
+            except ValidationError as error:
+                raise ValidationError(f"Tag {tag!r}: {error.messages[0]}") from error
+        return tags
+
+
+class ColumnsForm(forms.Form):
+    """The schema as text, one column a line: name | type | description | pii."""
+
+    columns = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10, "class": "mono"}),
+        required=False,
+        help_text="One column per line: name | type | description | pii (write 'pii' to flag it).",
+    )
+
+    def clean_columns(self) -> list[dict[str, Any]]:
+        rows = []
+        for number, line in enumerate(self.cleaned_data["columns"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) < 2 or not parts[0] or not parts[1]:
+                raise ValidationError(f"Line {number}: write at least 'name | type'.")
+            rows.append(
+                {
+                    "name": parts[0],
+                    "dtype": parts[1],
+                    "description": parts[2] if len(parts) > 2 else "",
+                    "is_pii": len(parts) > 3 and parts[3].lower() in {"pii", "yes", "true", "1"},
+                }
+            )
+        return rows
+
+    @staticmethod
+    def as_text(dataset: Dataset) -> str:
+        return "\n".join(
+            f"{c.name} | {c.dtype} | {c.description}" + (" | pii" if c.is_pii else "")
+            for c in dataset.columns.all()
+        )
+
+
+class DatasetVersionForm(forms.ModelForm):
+    class Meta:
+        model = DatasetVersion
+        fields = ["label", "released_on", "row_count", "size_bytes", "checksum", "location", "notes"]
+        widgets = {
+            "released_on": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ModelForm(forms.ModelForm):
+    class Meta:
+        model = MLModel
+        fields = ["slug", "name", "task", "framework", "project", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, projects: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        if self.instance.pk:
+            self.fields["slug"].disabled = True
+
+
+class ModelVersionForm(forms.Form):
+    number = forms.IntegerField(min_value=1, required=False, help_text="Leave empty for the next number.")
+    status = forms.ChoiceField(choices=ModelVersion.Status.choices, initial="candidate")
+    metrics = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text='JSON object, e.g. {"auc": 0.91, "f1": 0.78}',
+    )
+    code_revision = forms.CharField(max_length=80, required=False)
+    artifact_uri = forms.CharField(max_length=500, required=False)
+    trained_by = forms.ModelChoiceField(Person.objects.filter(is_active=True), required=False)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    training_data = forms.ModelMultipleChoiceField(
+        DatasetVersion.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    evaluation_data = forms.ModelMultipleChoiceField(
+        DatasetVersion.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+
+    def __init__(self, *args: Any, dataset_versions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("training_data", "evaluation_data"):
+            self.fields[name].queryset = dataset_versions
+            self.fields[name].label_from_instance = lambda dv: f"{dv.dataset.name} {dv.label}"
+
+    def clean_metrics(self) -> dict[str, Any]:
+        raw = self.cleaned_data["metrics"].strip()
+        if not raw:
+            return {}
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise ValidationError(f"Not valid JSON: {error.msg} (line {error.lineno}).") from error
+        if not isinstance(value, dict):
+            raise ValidationError('Write an object of name: value, e.g. {"auc": 0.91}.')
+        return value
+
+    def lineage(self) -> list[tuple[DatasetVersion, str]]:
+        return [(dv, Lineage.Use.TRAINING) for dv in self.cleaned_data["training_data"]] + [
+            (dv, Lineage.Use.EVALUATION) for dv in self.cleaned_data["evaluation_data"]
+        ]
+
+
+class ModelVersionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ModelVersion.Status.choices)
+
+
+class RoleAssignForm(forms.Form):
+    role = forms.ModelChoiceField(Role.objects.all())
+    person = forms.ModelChoiceField(Person.objects.filter(is_active=True))
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["display_name", "title", "email", "bio"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+
+VISIBILITY_CHOICES = Visibility.choices

@@ -1,0 +1,279 @@
+"""The one place that decides who sees and who changes what.
+
+Views, the API, search and the wiki all start from these querysets and predicates.
+Invisible means 404; visible but read-only means 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from registry.models import (
+    Activity,
+    Dataset,
+    DatasetVersion,
+    Membership,
+    MLModel,
+    ModelVersion,
+    Person,
+    Project,
+    Role,
+    RoleAssignment,
+    Team,
+    Visibility,
+)
+
+User = Person | AnonymousUser
+WRITE_LEVELS = (Membership.Level.LEAD, Membership.Level.MEMBER)
+
+
+# --- building blocks (subqueries, so lists need no DISTINCT) -------------------
+def _team_ids(user: Person, *, write: bool = False) -> QuerySet:
+    memberships = Membership.objects.filter(person=user)
+    if write:
+        memberships = memberships.filter(level__in=WRITE_LEVELS)
+    return memberships.values("team_id")
+
+
+def _role_target_ids(user: Person, target: str, *, role: str | None = None) -> QuerySet:
+    assignments = RoleAssignment.objects.filter(person=user, **{f"{target}__isnull": False})
+    if role:
+        assignments = assignments.filter(role__slug=role)
+    return assignments.values(f"{target}_id")
+
+
+def project_visibility_q(user: Person, prefix: str = "") -> Q:
+    """Q for projects `user` may read; `prefix` reaches a project from another model."""
+    pk = f"{prefix}id" if prefix else "pk"
+    return (
+        Q(**{f"{prefix}visibility": Visibility.INTERNAL})
+        | Q(**{f"{prefix}team_id__in": _team_ids(user)})
+        | Q(**{f"{pk}__in": _role_target_ids(user, "project")})
+    )
+
+
+def _sees_all(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_staff)
+
+
+# --- scoped querysets -------------------------------------------------------------
+def visible_projects(user: User, qs: QuerySet | None = None) -> QuerySet:
+    qs = Project.objects.all() if qs is None else qs
+    if not user.is_authenticated:
+        return qs.none()
+    if _sees_all(user):
+        return qs
+    return qs.filter(project_visibility_q(user))
+
+
+def dataset_visibility_q(user: Person, prefix: str = "") -> Q:
+    pk = f"{prefix}id" if prefix else "pk"
+    return (
+        Q(**{f"{prefix}home_project__isnull": True})
+        | project_visibility_q(user, f"{prefix}home_project__")
+        | Q(**{f"{prefix}team_id__in": _team_ids(user)})
+        | Q(**{f"{pk}__in": _role_target_ids(user, "dataset")})
+    )
+
+
+def visible_datasets(user: User, qs: QuerySet | None = None) -> QuerySet:
+    qs = Dataset.objects.all() if qs is None else qs
+    if not user.is_authenticated:
+        return qs.none()
+    if _sees_all(user):
+        return qs
+    return qs.filter(dataset_visibility_q(user))
+
+
+def model_visibility_q(user: Person, prefix: str = "") -> Q:
+    pk = f"{prefix}id" if prefix else "pk"
+    return project_visibility_q(user, f"{prefix}project__") | Q(
+        **{f"{pk}__in": _role_target_ids(user, "model")}
+    )
+
+
+def visible_models(user: User, qs: QuerySet | None = None) -> QuerySet:
+    qs = MLModel.objects.all() if qs is None else qs
+    if not user.is_authenticated:
+        return qs.none()
+    if _sees_all(user):
+        return qs
+    return qs.filter(model_visibility_q(user))
+
+
+def visible_dataset_versions(user: User, qs: QuerySet | None = None) -> QuerySet:
+    qs = DatasetVersion.objects.all() if qs is None else qs
+    if not user.is_authenticated:
+        return qs.none()
+    if _sees_all(user):
+        return qs
+    return qs.filter(dataset_visibility_q(user, "dataset__"))
+
+
+def visible_model_versions(user: User, qs: QuerySet | None = None) -> QuerySet:
+    qs = ModelVersion.objects.all() if qs is None else qs
+    if not user.is_authenticated:
+        return qs.none()
+    if _sees_all(user):
+        return qs
+    return qs.filter(model_visibility_q(user, "model__"))
+
+
+def visible_activity(user: User, qs: QuerySet | None = None) -> QuerySet:
+    qs = Activity.objects.all() if qs is None else qs
+    if not user.is_authenticated:
+        return qs.none()
+    if _sees_all(user):
+        return qs
+    return qs.filter(
+        Q(scope_project__isnull=True) | project_visibility_q(user, "scope_project__")
+    )
+
+
+def visible_role_assignments(user: User, qs: QuerySet | None = None) -> QuerySet:
+    qs = RoleAssignment.objects.all() if qs is None else qs
+    if not user.is_authenticated:
+        return qs.none()
+    if _sees_all(user):
+        return qs
+    return qs.filter(
+        Q(project__isnull=False, project__in=visible_projects(user))
+        | Q(dataset__isnull=False, dataset__in=visible_datasets(user))
+        | Q(model__isnull=False, model__in=visible_models(user))
+    )
+
+
+def activity_scope(target: object) -> Project | None:
+    """The private boundary an object lives under, stored on its Activity rows."""
+    project = None
+    if isinstance(target, Project):
+        project = target
+    elif isinstance(target, Dataset):
+        project = target.home_project
+    elif isinstance(target, DatasetVersion):
+        project = target.dataset.home_project
+    elif isinstance(target, MLModel):
+        project = target.project
+    elif isinstance(target, ModelVersion):
+        project = target.model.project
+    elif isinstance(target, RoleAssignment):
+        return activity_scope(target.target)
+    elif hasattr(target, "activity_scope"):
+        return target.activity_scope()
+    if project is not None and project.visibility == Visibility.PRIVATE:
+        return project
+    return None
+
+
+# --- predicates ------------------------------------------------------------------
+def _is_writer_of_team(user: Person, team_id: int) -> bool:
+    return Membership.objects.filter(person=user, team_id=team_id, level__in=WRITE_LEVELS).exists()
+
+
+def _holds_owner(user: Person, **target: object) -> bool:
+    return RoleAssignment.objects.filter(person=user, role__slug=Role.OWNER, **target).exists()
+
+
+def can_edit_team(user: User, team: Team) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or Membership.objects.filter(
+        person=user, team=team, level=Membership.Level.LEAD
+    ).exists()
+
+
+def can_create_in_team(user: User, team: Team) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or _is_writer_of_team(user, team.pk)
+
+
+def writable_teams(user: User) -> QuerySet:
+    if not user.is_authenticated:
+        return Team.objects.none()
+    if user.is_staff:
+        return Team.objects.all()
+    return Team.objects.filter(pk__in=_team_ids(user, write=True))
+
+
+def can_edit_project(user: User, project: Project) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_staff
+        or _is_writer_of_team(user, project.team_id)
+        or _holds_owner(user, project=project)
+    )
+
+
+def can_edit_dataset(user: User, dataset: Dataset) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_staff
+        or _is_writer_of_team(user, dataset.team_id)
+        or _holds_owner(user, dataset=dataset)
+    )
+
+
+def can_edit_model(user: User, model: MLModel) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_staff
+        or _is_writer_of_team(user, model.project.team_id)
+        or _holds_owner(user, model=model)
+        or _holds_owner(user, project_id=model.project_id)
+    )
+
+
+def is_reviewer_of_project(user: User, project: Project) -> bool:
+    if not user.is_authenticated:
+        return False
+    return RoleAssignment.objects.filter(
+        person=user, role__slug=Role.REVIEWER, project=project
+    ).exists()
+
+
+def can_edit_target(user: User, target: Project | Dataset | MLModel) -> bool:
+    if isinstance(target, Project):
+        return can_edit_project(user, target)
+    if isinstance(target, Dataset):
+        return can_edit_dataset(user, target)
+    return can_edit_model(user, target)
+
+
+# --- getters: 404 when hidden, 403 when read-only --------------------------------
+def get_team_or_404(user: User, slug: str, *, write: bool = False) -> Team:
+    team = get_object_or_404(Team, slug=slug)
+    if write and not can_edit_team(user, team):
+        raise PermissionDenied
+    return team
+
+
+def get_project_for_user_or_404(user: User, slug: str, *, write: bool = False) -> Project:
+    project = get_object_or_404(visible_projects(user).select_related("team"), slug=slug)
+    if write and not can_edit_project(user, project):
+        raise PermissionDenied
+    return project
+
+
+def get_dataset_for_user_or_404(user: User, slug: str, *, write: bool = False) -> Dataset:
+    dataset = get_object_or_404(
+        visible_datasets(user).select_related("team", "steward", "home_project"), slug=slug
+    )
+    if write and not can_edit_dataset(user, dataset):
+        raise PermissionDenied
+    return dataset
+
+
+def get_model_for_user_or_404(user: User, slug: str, *, write: bool = False) -> MLModel:
+    model = get_object_or_404(
+        visible_models(user).select_related("project", "project__team"), slug=slug
+    )
+    if write and not can_edit_model(user, model):
+        raise PermissionDenied
+    return model

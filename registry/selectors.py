@@ -1,0 +1,108 @@
+"""Reads for pages and endpoints: permission-scoped, annotated, prefetched."""
+
+from __future__ import annotations
+
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+
+from registry import permissions
+from registry.models import (
+    Activity,
+    Dataset,
+    DatasetVersion,
+    Lineage,
+    Membership,
+    MLModel,
+    ModelVersion,
+    Person,
+    Project,
+    RoleAssignment,
+    Team,
+)
+from registry.permissions import User
+
+
+def project_list(*, user: User) -> QuerySet[Project]:
+    return permissions.visible_projects(user).select_related("team")
+
+
+def dataset_list(*, user: User) -> QuerySet[Dataset]:
+    latest = DatasetVersion.objects.filter(dataset=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        permissions.visible_datasets(user)
+        .select_related("team", "steward")
+        .annotate(latest_version=Subquery(latest.values("label")[:1]))
+        # tags are shown on every row: one query for the page, not one per dataset
+        .prefetch_related("tags")
+    )
+
+
+def model_list(*, user: User) -> QuerySet[MLModel]:
+    latest = ModelVersion.objects.filter(model=OuterRef("pk")).order_by("-number")
+    return (
+        permissions.visible_models(user)
+        .select_related("project", "project__team")
+        .annotate(
+            latest_number=Subquery(latest.values("number")[:1]),
+            latest_status=Subquery(latest.values("status")[:1]),
+            version_count=Count("versions", distinct=True),
+        )
+        .order_by("name")
+    )
+
+
+def team_list(*, user: User) -> QuerySet[Team]:
+    return Team.objects.annotate(
+        member_count=Count("memberships", distinct=True),
+    ).order_by("name")
+
+
+def person_list(*, user: User) -> QuerySet[Person]:
+    return Person.objects.filter(is_active=True).prefetch_related(
+        # each row names the person's teams: one query for the page
+        Prefetch("memberships", queryset=Membership.objects.select_related("team"))
+    )
+
+
+def activity_for(*, user: User, target: object, limit: int = 50) -> QuerySet[Activity]:
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        permissions.visible_activity(user)
+        .filter(target_type=ContentType.objects.get_for_model(target), target_id=target.pk)
+        .select_related("actor")[:limit]
+    )
+
+
+def recent_activity(*, user: User, limit: int = 15) -> QuerySet[Activity]:
+    return permissions.visible_activity(user).select_related("actor")[:limit]
+
+
+def role_assignments_for(*, target: object) -> QuerySet[RoleAssignment]:
+    field = {"Project": "project", "Dataset": "dataset", "MLModel": "model"}[type(target).__name__]
+    return RoleAssignment.objects.filter(**{field: target}).select_related("role", "person")
+
+
+def dataset_versions_with_usage(*, user: User, dataset: Dataset) -> QuerySet[DatasetVersion]:
+    visible_mv = permissions.visible_model_versions(user)
+    return dataset.versions.select_related("created_by").prefetch_related(
+        # each version lists the model versions trained on it: one query for all versions
+        Prefetch(
+            "lineage",
+            queryset=Lineage.objects.filter(model_version__in=visible_mv).select_related(
+                "model_version", "model_version__model"
+            ),
+        )
+    )
+
+
+def model_versions_with_lineage(*, user: User, model: MLModel) -> QuerySet[ModelVersion]:
+    visible_dv = permissions.visible_dataset_versions(user)
+    return model.versions.select_related("trained_by").prefetch_related(
+        # each version lists its dataset versions: one query for all versions
+        Prefetch(
+            "lineage",
+            queryset=Lineage.objects.filter(dataset_version__in=visible_dv).select_related(
+                "dataset_version", "dataset_version__dataset"
+            ),
+        )
+    )

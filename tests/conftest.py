@@ -1,0 +1,119 @@
+"""Named personas around one team and its private project."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from registry.models import Role, RoleAssignment
+from tests.factories import (
+    DatasetFactory,
+    DatasetVersionFactory,
+    MembershipFactory,
+    MLModelFactory,
+    ModelVersionFactory,
+    PersonFactory,
+    ProjectFactory,
+    TeamFactory,
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = settings.DATABASE_IS_POSTGRES
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(
+                reason="needs PostgreSQL: run with DATABASE_URL=postgres://... (CI does)"))
+        if "redis" in item.keywords and not os.environ.get("CELERY_BROKER_URL", "").startswith(
+                "redis://"):
+            item.add_marker(pytest.mark.skip(
+                reason="needs Redis: run with CELERY_BROKER_URL=redis://... (CI does)"))
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(slug="risk", name="Risk")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(slug="growth", name="Growth")
+
+
+@pytest.fixture
+def lead(team):
+    return MembershipFactory(team=team, person=PersonFactory(username="lead"), level="lead").person
+
+
+@pytest.fixture
+def member(team):
+    return MembershipFactory(team=team, person=PersonFactory(username="member")).person
+
+
+@pytest.fixture
+def viewer(team):
+    return MembershipFactory(team=team, person=PersonFactory(username="viewer"),
+                             level="viewer").person
+
+
+@pytest.fixture
+def outsider(other_team):
+    return MembershipFactory(team=other_team, person=PersonFactory(username="outsider")).person
+
+
+@pytest.fixture
+def staff(db):
+    return PersonFactory(username="staff", is_staff=True)
+
+
+@pytest.fixture
+def project(team):
+    return ProjectFactory(team=team, slug="fraud", name="Fraud")
+
+
+@pytest.fixture
+def private_project(team):
+    return ProjectFactory(team=team, slug="secret", name="Secret limits", visibility="private")
+
+
+@pytest.fixture
+def private_dataset(private_project):
+    return DatasetFactory(team=private_project.team, home_project=private_project,
+                          slug="secret-data", name="Secret data")
+
+
+@pytest.fixture
+def private_model(private_project):
+    return MLModelFactory(project=private_project, slug="secret-model", name="Secret model")
+
+
+@pytest.fixture
+def dataset(team):
+    return DatasetFactory(team=team, slug="transactions", name="Transactions")
+
+
+@pytest.fixture
+def dataset_version(dataset, member):
+    return DatasetVersionFactory(dataset=dataset, label="2026.01", created_by=member)
+
+
+@pytest.fixture
+def model(project):
+    return MLModelFactory(project=project, slug="scorer", name="Scorer")
+
+
+@pytest.fixture
+def model_version(model, member):
+    return ModelVersionFactory(model=model, number=1, created_by=member)
+
+
+@pytest.fixture
+def role(db):
+    return lambda slug: Role.objects.get(slug=slug)
+
+
+@pytest.fixture
+def reviewer(project, role):
+    person = PersonFactory(username="reviewer")
+    RoleAssignment.objects.create(role=role("reviewer"), person=person, project=project)
+    return person

@@ -1,0 +1,177 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from config.exceptions import ApplicationError
+from registry import services
+from registry.models import Activity, DatasetVersion, Membership, ModelVersion, Project, Stage
+
+
+def test_creating_a_project_records_its_first_stage_and_the_activity(team, member):
+    project = services.project_create(slug="churn", name="Churn", team=team, by=member)
+
+    assert project.stage == Stage.PROPOSED
+    assert [t.to_stage for t in project.transitions.all()] == [Stage.PROPOSED]
+    assert Activity.objects.filter(target_id=project.pk, verb="created", actor=member).exists()
+
+
+def test_an_update_records_before_and_after_of_changed_fields_only(project, member):
+    services.project_update(project=project, by=member, name="Fraud v2", summary=project.summary)
+
+    event = Activity.objects.get(verb="updated", target_id=project.pk)
+    assert event.changes == {"name": ["Fraud", "Fraud v2"]}
+
+
+def test_an_update_that_changes_nothing_records_nothing(project, member):
+    services.project_update(project=project, by=member, name=project.name)
+    assert not Activity.objects.filter(verb="updated").exists()
+
+
+def test_the_stage_cannot_be_edited_directly(project, member):
+    with pytest.raises(ApplicationError):
+        services.project_update(project=project, by=member, stage=Stage.DEPLOYMENT)
+    project.refresh_from_db()
+    assert project.stage == Stage.PROPOSED
+
+
+def test_a_project_moves_one_stage_forward_and_the_move_is_recorded(project, member):
+    services.project_stage_change(project=project, to=Stage.DATA_DISCOVERY, note="Go", by=member)
+
+    project.refresh_from_db()
+    assert project.stage == Stage.DATA_DISCOVERY
+    move = project.transitions.first()
+    assert (move.from_stage, move.to_stage, move.note, move.actor) == (
+        Stage.PROPOSED, Stage.DATA_DISCOVERY, "Go", member)
+
+
+def test_a_project_cannot_skip_stages(project, member):
+    with pytest.raises(ApplicationError, match="cannot go from Proposed to Deployment"):
+        services.project_stage_change(project=project, to=Stage.DEPLOYMENT, by=member)
+    project.refresh_from_db()
+    assert project.stage == Stage.PROPOSED
+    assert project.transitions.count() == 0
+
+
+def test_an_unknown_stage_is_a_validation_error(project, member):
+    with pytest.raises(ValidationError):
+        services.project_stage_change(project=project, to="launched", by=member)
+
+
+def test_abandoning_needs_a_reason(project, member):
+    with pytest.raises(ValidationError, match="why"):
+        services.project_stage_change(project=project, to=Stage.ABANDONED, note="  ", by=member)
+    project.refresh_from_db()
+    assert project.stage == Stage.PROPOSED
+
+
+def test_monitoring_and_retraining_go_back_and_forth(project, member):
+    Project.objects.filter(pk=project.pk).update(stage=Stage.MONITORING)
+    project.refresh_from_db()
+    services.project_stage_change(project=project, to=Stage.RETRAINING, by=member)
+    services.project_stage_change(project=project, to=Stage.MONITORING, by=member)
+    project.refresh_from_db()
+    assert project.stage == Stage.MONITORING
+
+
+def test_a_deployed_project_cannot_be_abandoned(project, member):
+    Project.objects.filter(pk=project.pk).update(stage=Stage.DEPLOYMENT)
+    project.refresh_from_db()
+    with pytest.raises(ApplicationError):
+        services.project_stage_change(project=project, to=Stage.ABANDONED, note="x", by=member)
+
+
+def test_dataset_version_labels_are_unique_within_a_dataset(dataset, member):
+    services.dataset_version_add(dataset=dataset, label="v1", by=member)
+    with pytest.raises(ValidationError):
+        services.dataset_version_add(dataset=dataset, label="v1", by=member)
+    assert DatasetVersion.objects.filter(dataset=dataset).count() == 1
+
+
+def test_the_database_itself_refuses_a_duplicate_version(dataset, member):
+    DatasetVersion.objects.create(dataset=dataset, label="v1", created_by=member)
+    with pytest.raises(IntegrityError):
+        DatasetVersion.objects.create(dataset=dataset, label="v1", created_by=member)
+
+
+def test_the_database_refuses_a_negative_row_count(dataset, member):
+    with pytest.raises(IntegrityError):
+        DatasetVersion.objects.create(dataset=dataset, label="v1", created_by=member,
+                                      row_count=-1)
+
+
+def test_model_versions_number_themselves_and_keep_lineage(model, dataset_version, member):
+    first = services.model_version_add(model=model, by=member,
+                                       lineage=[(dataset_version, "training")])
+    second = services.model_version_add(model=model, by=member, metrics={"auc": 0.9},
+                                        lineage=[(dataset_version, "evaluation")])
+
+    assert (first.number, second.number) == (1, 2)
+    assert list(first.lineage.values_list("use", flat=True)) == ["training"]
+    assert list(dataset_version.model_versions.order_by("number")) == [first, second]
+
+
+def test_a_model_version_number_cannot_repeat(model, member):
+    services.model_version_add(model=model, by=member, number=3)
+    with pytest.raises(ValidationError):
+        services.model_version_add(model=model, by=member, number=3)
+    assert ModelVersion.objects.filter(model=model).count() == 1
+
+
+def test_unknown_lineage_use_is_refused_and_nothing_is_saved(model, dataset_version, member):
+    with pytest.raises(ValidationError):
+        services.model_version_add(model=model, by=member, lineage=[(dataset_version, "fun")])
+    assert not ModelVersion.objects.filter(model=model).exists()
+
+
+def test_changing_a_version_status_is_recorded(model_version, member):
+    services.model_version_set_status(version=model_version, status="staging", by=member)
+
+    event = Activity.objects.get(verb="changed status")
+    assert event.changes == {"status": ["candidate", "staging"]}
+
+
+def test_schema_columns_must_have_distinct_names(dataset, member):
+    with pytest.raises(ValidationError, match="repeat"):
+        services.dataset_columns_set(dataset=dataset, by=member, columns=[
+            {"name": "id", "dtype": "int"}, {"name": "id", "dtype": "string"}])
+    assert dataset.columns.count() == 0
+
+
+def test_tags_are_normalised_and_shared(team, member):
+    a = services.dataset_create(slug="a", name="A", team=team, by=member, tags=["Churn", " eu "])
+    b = services.dataset_create(slug="b", name="B", team=team, by=member, tags=["churn"])
+
+    assert sorted(a.tags.values_list("name", flat=True)) == ["churn", "eu"]
+    assert a.tags.get(name="churn") == b.tags.get()
+
+
+def test_a_team_creator_becomes_its_lead(member):
+    team = services.team_create(slug="new", name="New", by=member)
+    assert Membership.objects.get(team=team, person=member).level == "lead"
+
+
+def test_the_last_lead_cannot_leave(team, lead):
+    with pytest.raises(ApplicationError, match="last lead"):
+        services.membership_remove(team=team, person=lead, by=lead)
+    with pytest.raises(ApplicationError, match="last lead"):
+        services.membership_set(team=team, person=lead, level="member", by=lead)
+    assert Membership.objects.get(team=team, person=lead).level == "lead"
+
+
+def test_a_role_cannot_be_held_twice(project, member, role):
+    services.role_assign(role=role("owner"), person=member, target=project, by=member)
+    with pytest.raises(ApplicationError):
+        services.role_assign(role=role("owner"), person=member, target=project, by=member)
+
+
+def test_a_person_may_hold_several_roles(project, member, role):
+    services.role_assign(role=role("owner"), person=member, target=project, by=member)
+    services.role_assign(role=role("reviewer"), person=member, target=project, by=member)
+    assert project.role_assignments.filter(person=member).count() == 2
+
+
+def test_the_six_default_roles_exist(db):
+    from registry.models import Role
+
+    assert set(Role.objects.values_list("name", flat=True)) >= {
+        "Owner", "Data Scientist", "ML Engineer", "Data Steward", "Reviewer", "Stakeholder"}
