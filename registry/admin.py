@@ -2,6 +2,21 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from registry import models
+from registry.services import activity_record
+
+
+class RecordsActivity(admin.ModelAdmin):
+    """Admin edits land in the activity log like every other write."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        changes = {name: [None, str(form.cleaned_data.get(name))] for name in form.changed_data}
+        verb = "updated in admin" if change else "created in admin"
+        activity_record(actor=request.user, verb=verb, target=obj, changes=changes if change else {})
+
+    def delete_model(self, request, obj) -> None:
+        activity_record(actor=request.user, verb="deleted in admin", target=obj)
+        super().delete_model(request, obj)
 
 
 @admin.register(models.Person)
@@ -17,7 +32,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(models.Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(RecordsActivity):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     inlines = [MembershipInline]
@@ -37,7 +52,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(RecordsActivity):
     list_display = ("role", "person", "project", "dataset", "model")
     list_select_related = ("role", "person", "project", "dataset", "model")
     list_filter = ("role",)
@@ -55,7 +70,7 @@ class StageTransitionInline(admin.TabularInline):
 
 
 @admin.register(models.Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(RecordsActivity):
     list_display = ("name", "slug", "team", "stage", "visibility", "updated_at")
     list_filter = ("stage", "visibility", "team")
     search_fields = ("name", "slug")
@@ -84,7 +99,7 @@ class ColumnInline(admin.TabularInline):
 
 
 @admin.register(models.Dataset)
-class DatasetAdmin(admin.ModelAdmin):
+class DatasetAdmin(RecordsActivity):
     list_display = ("name", "slug", "team", "sensitivity", "contains_pii", "updated_at")
     list_filter = ("sensitivity", "contains_pii", "team")
     list_select_related = ("team",)
@@ -95,7 +110,7 @@ class DatasetAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.DatasetVersion)
-class DatasetVersionAdmin(admin.ModelAdmin):
+class DatasetVersionAdmin(RecordsActivity):
     list_display = ("dataset", "label", "released_on", "row_count")
     list_select_related = ("dataset",)
     raw_id_fields = ("dataset", "created_by")
@@ -110,7 +125,7 @@ class DatasetColumnAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.MLModel)
-class MLModelAdmin(admin.ModelAdmin):
+class MLModelAdmin(RecordsActivity):
     list_display = ("name", "slug", "task", "framework", "project")
     list_select_related = ("project",)
     search_fields = ("name", "slug")
@@ -123,7 +138,7 @@ class LineageInline(admin.TabularInline):
 
 
 @admin.register(models.ModelVersion)
-class ModelVersionAdmin(admin.ModelAdmin):
+class ModelVersionAdmin(RecordsActivity):
     list_display = ("model", "number", "status", "created_at")
     list_filter = ("status",)
     list_select_related = ("model",)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from registry import services
 from registry.models import (
@@ -22,6 +23,7 @@ from registry.models import (
     Project,
     Role,
     Stage,
+    StageTransition,
     Team,
 )
 
@@ -409,8 +411,8 @@ def _projects(teams: dict[str, Team], datasets: dict[str, Dataset],
             datasets=[datasets[d] for d in PROJECT_DATASETS[slug]], by=by)
         for step in _path_to(stage):
             note = ABANDON_REASON if step == Stage.ABANDONED else f"Ready for {Stage(step).label}."
-            services.project_stage_change(project=project, to=step, note=note, by=by,
-                                          override_reason="Demo history.")
+            services.project_stage_change(project=project, to=step, note=note, by=by)
+        _backdate_history(project)
         projects[slug] = project
     if "credit-limit-advisor" in projects:
         project = projects["credit-limit-advisor"]
@@ -418,6 +420,16 @@ def _projects(teams: dict[str, Team], datasets: dict[str, Dataset],
             services.dataset_update(dataset=datasets[slug], home_project=project,
                                     by=people["amara"])
     return projects
+
+
+def _backdate_history(project: Project) -> None:
+    """Spread the demo history over past months so the timeline reads like a real one."""
+    moves = list(project.transitions.order_by("created_at", "pk"))
+    start = timezone.now() - timedelta(days=45 * len(moves))
+    for index, move in enumerate(moves):
+        StageTransition.objects.filter(pk=move.pk).update(created_at=start + timedelta(days=45 * index))
+    last = start + timedelta(days=45 * (len(moves) - 1))
+    Project.objects.filter(pk=project.pk).update(stage_changed_at=last)
 
 
 def _path_to(stage: str) -> list[str]:

@@ -1,0 +1,46 @@
+"""What a person does in the browser: sign in, browse, register, fix a mistake."""
+
+import pytest
+
+from registry.models import DatasetVersion
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_member_signs_in_and_registers_a_dataset_version(page, sign_in, member, dataset):
+    sign_in("member")
+    page.click("nav.mainnav >> text=Datasets")
+    page.click(f"#results >> text={dataset.name}")
+    page.click("text=New version")
+
+    page.fill("#id_label", "2026.11")
+    page.fill("#id_row_count", "-3")
+    page.click("button:has-text('Save')")
+    assert page.locator("#id_row_count_errors").is_visible()
+    assert not DatasetVersion.objects.exists()
+
+    page.fill("#id_row_count", "125000")
+    page.click("button:has-text('Save')")
+    page.wait_for_url(f"**/datasets/{dataset.slug}/versions/2026.11/")
+    assert "125,000" in page.content()
+    page.click(f".breadcrumbs >> text={dataset.name}")
+    assert page.locator("#versions").inner_text().count("2026.11") == 1
+
+
+def test_the_project_page_moves_a_stage_and_shows_the_timeline(page, sign_in, member, project):
+    sign_in("member")
+    page.goto(f"/projects/{project.slug}/")
+    page.select_option("#id_stage", "data_discovery")
+    page.fill("#id_note", "Charter agreed with the stakeholders")
+    page.click("#transition button[type=submit]")
+    assert "Data discovery" in page.locator("#stage").inner_text()
+    assert "Charter agreed" in page.locator("#timeline").inner_text()
+    assert page.locator("#stage-strip .current").inner_text() == "Data discovery"
+
+
+def test_an_outsider_cannot_reach_a_private_project(page, sign_in, outsider, private_project):
+    sign_in("outsider")
+    page.goto("/projects/")
+    assert private_project.name not in page.content()
+    response = page.goto(f"/projects/{private_project.slug}/")
+    assert response.status == 404
