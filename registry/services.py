@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -218,6 +218,13 @@ def project_update(
     return project
 
 
+# Rules that apps above the registry add (the lifecycle's documentation gates): each is
+# called with the project and the stage it would enter, or with the model about to be
+# promoted, and raises ApplicationError to refuse. Registered in their AppConfig.ready().
+TRANSITION_GUARDS: list[Callable[[Project, str], None]] = []
+PROMOTION_GUARDS: list[Callable[[MLModel], None]] = []
+
+
 def transition_check(*, project: Project, to: str) -> None:
     """Raise unless the lifecycle allows moving `project` to `to` (shape, not docs)."""
     if to not in Stage.values:
@@ -234,12 +241,23 @@ def transition_check(*, project: Project, to: str) -> None:
 def project_stage_change(
     *, project: Project, to: str, note: str = "", by: Person, override_reason: str = ""
 ) -> StageTransition:
+    """Move `project` to `to`. Staff may pass unmet guards with an `override_reason`."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     transition_check(project=project, to=to)
     if to == Stage.ABANDONED and not note.strip():
         raise ValidationError({"note": "Say why the project is abandoned."})
     if to == Stage.ABANDONED and project.stage not in PRE_DEPLOYMENT:
         raise ApplicationError("Only a project before deployment can be abandoned.")
+    override_reason = override_reason.strip()
+    if override_reason and not by.is_staff:
+        raise ApplicationError("Only staff may override the documentation requirements.")
+    try:
+        for guard in TRANSITION_GUARDS:
+            guard(project, to)
+        override_reason = ""  # nothing to override: do not record one
+    except ApplicationError:
+        if not override_reason:
+            raise
     transition = StageTransition.objects.create(
         project=project, from_stage=project.stage, to_stage=to, note=note.strip(),
         override_reason=override_reason.strip(), actor=by,
@@ -402,9 +420,10 @@ def _lineage_add(version: ModelVersion, lineage: Sequence[tuple[DatasetVersion, 
         Lineage.objects.create(model_version=version, dataset_version=dataset_version, use=use)
 
 
-# Part 3 replaces this with the documentation gates; until then promotion is free.
 def model_promotion_check(*, model: MLModel) -> None:
-    return None
+    """Raise ApplicationError unless a version of `model` may become production."""
+    for guard in PROMOTION_GUARDS:
+        guard(model)
 
 
 @transaction.atomic

@@ -1,0 +1,103 @@
+"""Server-rendered pictures of the registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import template
+
+from registry.models import DatasetVersion, ModelVersion
+
+register = template.Library()
+
+COLUMN_X = (10, 250, 490)
+NODE_W, NODE_H, GAP = 200, 34, 14
+
+
+@dataclass
+class Node:
+    label: str
+    sub: str
+    url: str
+    x: int = 0
+    y: int = 0
+    current: bool = False
+
+    @property
+    def cx_right(self) -> int:
+        return self.x + NODE_W
+
+    @property
+    def cy(self) -> int:
+        return self.y + NODE_H // 2
+
+
+def _place(columns: list[list[Node]]) -> int:
+    height = max(len(c) for c in columns) * (NODE_H + GAP) + GAP
+    for x, column in zip(COLUMN_X, columns, strict=True):
+        top = (height - len(column) * (NODE_H + GAP) + GAP) // 2
+        for index, node in enumerate(column):
+            node.x, node.y = x, top + index * (NODE_H + GAP)
+    return height
+
+
+def _unique(nodes: list[Node]) -> list[Node]:
+    seen: dict[str, Node] = {}
+    for node in nodes:
+        seen.setdefault(node.url, node)
+    return list(seen.values())
+
+
+@register.inclusion_tag("registry/_lineage_graph.html")
+def lineage_graph(version: ModelVersion | DatasetVersion) -> dict[str, Any]:
+    """Dataset versions → model versions → the projects using them, as an SVG.
+
+    Expects `version.lineage` prefetched with the rows the reader may see (the selectors
+    `model_versions_with_lineage` / `dataset_versions_with_usage` do that).
+    """
+    edges: list[tuple[Node, Node]] = []
+    if isinstance(version, ModelVersion):
+        center = Node(f"{version.model.name} v{version.number}", version.status,
+                      version.get_absolute_url(), current=True)
+        left = _unique([Node(str(e.dataset_version), e.use, e.dataset_version.get_absolute_url())
+                        for e in version.lineage.all()])
+        project = version.model.project
+        right = [Node(project.name, project.get_stage_display(), project.get_absolute_url())]
+        by_url = {n.url: n for n in left}
+        edges = [(by_url[e.dataset_version.get_absolute_url()], center) for e in version.lineage.all()]
+        edges += [(center, right[0])]
+        columns = [left or [Node("no recorded data", "", "")], [center], right]
+    else:
+        center = Node(str(version), f"{version.row_count or '?'} rows", version.get_absolute_url(),
+                      current=True)
+        middle = _unique([Node(str(e.model_version), e.use, e.model_version.get_absolute_url())
+                          for e in version.lineage.all()])
+        projects = _unique([Node(e.model_version.model.project.name,
+                                 e.model_version.model.project.get_stage_display(),
+                                 e.model_version.model.project.get_absolute_url())
+                            for e in version.lineage.all()])
+        mids = {n.url: n for n in middle}
+        ends = {n.url: n for n in projects}
+        for e in version.lineage.all():
+            mv = mids[e.model_version.get_absolute_url()]
+            edges.append((center, mv))
+            edges.append((mv, ends[e.model_version.model.project.get_absolute_url()]))
+        columns = [[center], middle or [Node("no model version yet", "", "")], projects or []]
+        if not projects:
+            columns[2] = [Node("", "", "")]
+    height = _place(columns)
+    nodes = [n for column in columns for n in column if n.label]
+    lines = {(a.cx_right, a.cy, b.x, b.cy) for a, b in edges}
+    return {"nodes": nodes, "lines": sorted(lines), "height": height, "width": COLUMN_X[2] + NODE_W + 10,
+            "node_w": NODE_W, "node_h": NODE_H}
+
+
+@register.filter
+def change_value(value: Any) -> str:
+    """One side of an Activity change, for people: lists joined, nothing as a dash."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
