@@ -54,14 +54,19 @@ def can_read_space(user: User, space: Space) -> bool:
 
 
 def can_edit_space(user: User, space: Space) -> bool:
+    return can_edit_space_of(user, space.project or space.team)
+
+
+def can_edit_space_of(user: User, owner: Team | Project | None) -> bool:
+    """May `user` write in the space of `owner` (a team, a project, or None: global)?"""
     if not user.is_authenticated:
         return False
     if user.is_staff:
         return True
-    if space.kind == Space.Kind.PROJECT:
-        return can_edit_project(user, space.project)
-    if space.kind == Space.Kind.TEAM:
-        return can_create_in_team(user, space.team)
+    if isinstance(owner, Project):
+        return can_edit_project(user, owner)
+    if isinstance(owner, Team):
+        return can_create_in_team(user, owner)
     return Membership.objects.filter(person=user, level__in=WRITE_LEVELS).exists()
 
 

@@ -41,7 +41,7 @@ def _datasheet_facts(dataset: Dataset, user: User) -> dict[str, str]:
     versions = list(dataset.versions.all()[:20])
     schema = _table(["Column", "Type", "PII", "Description"],
                     [(c.name, c.dtype, "yes" if c.is_pii else "no", c.description) for c in columns]) \
-        if columns else "_No schema registered yet._"
+        if columns else "<!-- Almanac has no schema for this dataset yet. -->"
     facts = (
         f"Facts from Almanac about [[dataset:{dataset.slug}]]:\n\n"
         f"- Owner team: {_cell(dataset.team.name)}\n"
@@ -55,7 +55,7 @@ def _datasheet_facts(dataset: Dataset, user: User) -> dict[str, str]:
     version_table = _table(
         ["Version", "Date", "Rows", "Notes"],
         [(v.label, v.released_on, v.row_count, v.notes) for v in versions],
-    ) if versions else "_No versions registered yet._"
+    ) if versions else "<!-- Almanac has no versions registered yet. -->"
     return {"Composition": facts, "Maintenance": f"### Versions\n\n{version_table}\n"}
 
 
@@ -74,17 +74,17 @@ def _model_card_facts(model: MLModel, user: User) -> dict[str, str]:
             ["Version", "Status", "Metrics", "Code revision"],
             [(f"v{v.number}", v.get_status_display(),
               ", ".join(f"{k}={val}" for k, val in sorted(v.metrics.items())), v.code_revision)
-             for v in versions]) if versions else "_No versions registered yet._")
+             for v in versions]) if versions else "<!-- Almanac has no versions registered yet. -->")
     )
     metrics = _table(["Version", "Metric", "Value"],
                      [(f"v{v.number}", k, val) for v in versions for k, val in sorted(v.metrics.items())]) \
-        if any(v.metrics for v in versions) else "_No metrics recorded yet._"
+        if any(v.metrics for v in versions) else "<!-- Almanac has no metrics recorded yet. -->"
 
     def uses(use: str) -> str:
         rows = [(f"v{edge.model_version.number}", f"[[dataset:{edge.dataset_version.dataset.slug}]]",
                  edge.dataset_version.label) for edge in lineage if edge.use == use]
         return _table(["Model version", "Dataset", "Dataset version"], rows) if rows \
-            else "_No lineage recorded yet._"
+            else "<!-- Almanac has no lineage recorded yet. -->"
 
     return {"Model details": details, "Metrics": metrics,
             "Training data": uses(Lineage.Use.TRAINING),
