@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.text import slugify
@@ -50,7 +50,7 @@ def parse_ref(raw: str) -> Ref:
         if kind == "model" and _MODEL_VERSION.match(rest):
             return Ref("model_version", rest)
         return Ref(kind, rest)
-    return Ref("page", slugify(raw)[:120])
+    return Ref("page", " ".join(raw.split())[:200])
 
 
 def refs_in(html: str) -> list[Ref]:
@@ -66,7 +66,9 @@ class Targets:
     model_versions: dict[str, ModelVersion]
 
     def get(self, ref: Ref) -> object | None:
-        table = {"page": self.pages, "project": self.projects, "dataset": self.datasets,
+        if ref.kind == "page":  # a page is named by its title or its slug
+            return self.pages.get(ref.key.casefold()) or self.pages.get(slugify(ref.key))
+        table = {"project": self.projects, "dataset": self.datasets,
                  "model": self.models, "model_version": self.model_versions}[ref.kind]
         return table.get(ref.key)
 
@@ -84,8 +86,12 @@ def lookup(refs: list[Ref], *, user: User | None, space: object | None) -> Targe
 
     pages: dict[str, object] = {}
     if wanted("page") and space is not None:
-        qs = Page.objects.filter(space=space, slug__in=wanted("page"), deleted_at__isnull=True)
-        pages = {p.slug: p for p in scoped(visible_pages, qs).select_related("space")}
+        titles = wanted("page")
+        qs = Page.objects.filter(Q(slug__in={slugify(t)[:120] for t in titles}) | Q(title__in=titles),
+                                 space=space, deleted_at__isnull=True)
+        for page in scoped(visible_pages, qs).select_related("space"):
+            pages[page.slug] = page
+            pages[page.title.casefold()] = page
     projects, datasets, models, versions = {}, {}, {}, {}
     if wanted("project"):
         projects = {p.slug: p for p in scoped(

@@ -180,6 +180,9 @@ def page_create(
     _add_revision(page, by=by, summary=summary or "Created.", base=None)
     page.save(update_fields=["revision"])
     _rebuild_links(page)
+    # Pages of this space that already link to this title gain a "Linked from" edge now.
+    for earlier in space.pages.filter(html__icontains=f'data-wikilink="{title}"').exclude(pk=page.pk):
+        _rebuild_links(earlier)
     activity_record(actor=by, verb="created page", target=page,
                     changes={"template": [None, template.name]} if template else {})
     return page

@@ -195,3 +195,14 @@ def test_page_events_go_into_the_activity_log_scoped_to_the_private_project(memb
 
     event = Activity.objects.get(verb="created page", target_id=private_page.pk)
     assert event.scope_project == private_project
+
+
+def test_a_page_created_after_a_link_to_it_lists_the_linking_page(client, member, make_page,
+                                                                 project_space):
+    make_page(project_space, title="Home", body="Start with [[Glossary]].")
+    glossary = make_page(project_space, title="Glossary", slug="terms")
+    client.force_login(member)
+
+    html = client.get(glossary.get_absolute_url()).content.decode()
+
+    assert '<ul id="linked-from" class="plain"><li><a href="/wiki/project-fraud/home/">Home</a>' in html
