@@ -314,6 +314,9 @@ def seed() -> bool:
     projects = _projects(teams, datasets, people)
     _models(projects, datasets, people, rng)
     _roles(people, projects)
+    from wiki.demo import seed_wiki_demo  # lazy: the wiki builds on the registry, not the reverse
+
+    seed_wiki_demo()
     return True
 
 
