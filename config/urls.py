@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("lifecycle.urls")),
     path("wiki/", include("wiki.urls")),
     path("", include("registry.urls")),
 ]

@@ -67,6 +67,11 @@ def submit(form: Form, action: Callable[[], Any]) -> Any | None:
     return None
 
 
+def posted(request: HttpRequest) -> Any:
+    """The POST data to bind a form to: an empty POST is still a submission to validate."""
+    return request.POST if request.method == "POST" else None
+
+
 def paginate(request: HttpRequest, queryset: QuerySet) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -139,7 +144,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def team_create(request: HttpRequest) -> HttpResponse:
-    form = TeamForm(request.POST or None)
+    form = TeamForm(posted(request))
     if request.method == "POST":
         team = submit(form, lambda: services.team_create(**form.cleaned_data, by=request.user))
         if team:
@@ -150,7 +155,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def team_edit(request: HttpRequest, slug: str) -> HttpResponse:
     team = permissions.get_team_or_404(request.user, slug, write=True)
-    form = TeamForm(request.POST or None, instance=team)
+    form = TeamForm(posted(request), instance=team)
     form.fields["slug"].disabled = True
     if request.method == "POST":
         fields = {k: form.cleaned_data.get(k) for k in ("name", "description")}
@@ -206,7 +211,7 @@ def person_detail(request: HttpRequest, username: str) -> HttpResponse:
 
 @login_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    form = PersonForm(request.POST or None, instance=request.user)
+    form = PersonForm(posted(request), instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Profile saved.")
@@ -252,7 +257,7 @@ def project_context(request: HttpRequest, project: Project, **extra: Any) -> dic
 
 
 def _project_form(request: HttpRequest, instance: Project | None = None) -> ProjectForm:
-    return ProjectForm(request.POST or None, instance=instance,
+    return ProjectForm(posted(request), instance=instance,
                        teams=permissions.writable_teams(request.user),
                        datasets=permissions.visible_datasets(request.user))
 
@@ -332,7 +337,7 @@ def _dataset_form(request: HttpRequest, instance: Dataset | None = None) -> Data
     teams = permissions.writable_teams(request.user)
     if instance:
         teams = teams | type(instance.team).objects.filter(pk=instance.team_id)
-    return DatasetForm(request.POST or None, instance=instance, teams=teams,
+    return DatasetForm(posted(request), instance=instance, teams=teams,
                        projects=permissions.visible_projects(request.user))
 
 
@@ -363,7 +368,7 @@ def dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def dataset_columns(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = permissions.get_dataset_for_user_or_404(request.user, slug, write=True)
-    form = ColumnsForm(request.POST or None, initial={"columns": ColumnsForm.as_text(dataset)})
+    form = ColumnsForm(posted(request), initial={"columns": ColumnsForm.as_text(dataset)})
     if request.method == "POST":
         columns = submit(form, lambda: services.dataset_columns_set(
             dataset=dataset, columns=form.cleaned_data["columns"], by=request.user))
@@ -375,7 +380,7 @@ def dataset_columns(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def dataset_version_add(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = permissions.get_dataset_for_user_or_404(request.user, slug, write=True)
-    form = DatasetVersionForm(request.POST or None)
+    form = DatasetVersionForm(posted(request))
     if request.method == "POST":
         version = submit(form, lambda: services.dataset_version_add(
             dataset=dataset, by=request.user, **form.cleaned_data))
@@ -423,7 +428,7 @@ def _model_form(request: HttpRequest, instance: MLModel | None = None) -> ModelF
         team__in=permissions.writable_teams(request.user))
     if instance:
         projects = projects | Project.objects.filter(pk=instance.project_id)
-    return ModelForm(request.POST or None, instance=instance, projects=projects)
+    return ModelForm(posted(request), instance=instance, projects=projects)
 
 
 @login_required
@@ -454,7 +459,7 @@ def model_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def model_version_add(request: HttpRequest, slug: str) -> HttpResponse:
     model = permissions.get_model_for_user_or_404(request.user, slug, write=True)
     dataset_versions = permissions.visible_dataset_versions(request.user).select_related("dataset")
-    form = ModelVersionForm(request.POST or None, dataset_versions=dataset_versions)
+    form = ModelVersionForm(posted(request), dataset_versions=dataset_versions)
     if request.method == "POST":
         def add() -> ModelVersion:
             data = {k: v for k, v in form.cleaned_data.items()

@@ -1,11 +1,12 @@
 """Named personas around one team and its private project."""
 
+import itertools
 import os
 
 import pytest
 from django.conf import settings
 
-from registry.models import Role, RoleAssignment
+from registry.models import Project, Role, RoleAssignment
 from tests.factories import (
     DatasetFactory,
     DatasetVersionFactory,
@@ -117,3 +118,42 @@ def reviewer(project, role):
     person = PersonFactory(username="reviewer")
     RoleAssignment.objects.create(role=role("reviewer"), person=person, project=project)
     return person
+
+
+# --- documentation: pages from the built-in templates -------------------------------
+def filled(kind: str, **overrides: str) -> str:
+    """A body with every required section of the template filled in."""
+    from wiki.models import Template
+
+    template = Template.objects.get(kind=kind)
+    return "\n\n".join(f"## {title}\n\n{overrides.get(title, f'Written text about {title.lower()}.')}"
+                       for title in template.required_sections)
+
+
+@pytest.fixture
+def write():
+    count = itertools.count(1)
+
+    def write(kind: str, target, *, by, body: str | None = None, **overrides: str):
+        from wiki.models import Template
+        from wiki.services import page_create, space_for
+
+        project = target if isinstance(target, Project) else getattr(target, "project", None)
+        space = space_for(project or target.team)
+        template = Template.objects.get(kind=kind)
+        return page_create(space=space, title=f"{template.name} of {target} ({next(count)})", by=by,
+                           body=filled(kind, **overrides) if body is None else body,
+                           template=template, documents=[target])
+
+    return write
+
+
+@pytest.fixture
+def edit():
+    def edit(page, *, by, body: str):
+        from wiki.services import page_update
+
+        return page_update(page=page, title=page.title, body=body, base_revision=page.revision, by=by)
+
+    return edit
+

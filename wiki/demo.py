@@ -95,18 +95,3 @@ def seed_wiki_demo() -> None:
               "Decision (go / no-go) and reasons": "No-go: no labels. Lesson: check label "
                                                    "availability during data discovery.",
           })
-    for number, (owner, by, went_well, lesson) in enumerate([
-        (fraud, "amara", "Shadow scoring found no latency regressions.",
-         "Agree the label delay before promising weekly retrains."),
-        (fraud, "demo", "The new merchant features lifted recall by 3 points.",
-         "Document feature provenance in the [[Card transactions: datasheet]]."),
-        (churn, "emeka", "Staging evaluation on [[dataset:subscription-events]] went smoothly.",
-         "Freeze the evaluation set before tuning."),
-    ], start=1):
-        _page(owner=owner, title=f"Sprint {number} retrospective", slug=f"retro-sprint-{number}",
-              kind="retrospective", by=people[by], documents=[owner], tags=["retrospective"],
-              answers={"Sprint goal and outcome": "Goal met.", "What went well": went_well,
-                       "What did not go well": "Reviews waited two days for a reviewer.",
-                       "Lessons learned": lesson,
-                       "Action items": "- [ ] Book reviewer time at sprint planning\n"
-                                       "- [x] Add the datasheet link to the charter"})

@@ -27,7 +27,9 @@ def test_a_member_signs_in_and_registers_a_dataset_version(page, sign_in, member
     assert page.locator("#versions").inner_text().count("2026.11") == 1
 
 
-def test_the_project_page_moves_a_stage_and_shows_the_timeline(page, sign_in, member, project):
+def test_the_project_page_moves_a_stage_and_shows_the_timeline(page, sign_in, member, project,
+                                                              write):
+    write("project-charter", project, by=member)
     sign_in("member")
     page.goto(f"/projects/{project.slug}/")
     page.select_option("#id_stage", "data_discovery")

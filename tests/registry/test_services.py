@@ -34,7 +34,8 @@ def test_the_stage_cannot_be_edited_directly(project, member):
     assert project.stage == Stage.PROPOSED
 
 
-def test_a_project_moves_one_stage_forward_and_the_move_is_recorded(project, member):
+def test_a_project_moves_one_stage_forward_and_the_move_is_recorded(project, member, write):
+    write("project-charter", project, by=member)
     services.project_stage_change(project=project, to=Stage.DATA_DISCOVERY, note="Go", by=member)
 
     project.refresh_from_db()
@@ -64,9 +65,11 @@ def test_abandoning_needs_a_reason(project, member):
     assert project.stage == Stage.PROPOSED
 
 
-def test_monitoring_and_retraining_go_back_and_forth(project, member):
+def test_monitoring_and_retraining_go_back_and_forth(project, member, write):
     Project.objects.filter(pk=project.pk).update(stage=Stage.MONITORING)
     project.refresh_from_db()
+    write("drift-report", project, by=member)
+    write("monitoring-drift-plan", project, by=member)
     services.project_stage_change(project=project, to=Stage.RETRAINING, by=member)
     services.project_stage_change(project=project, to=Stage.MONITORING, by=member)
     project.refresh_from_db()

@@ -122,10 +122,11 @@ def test_a_private_dataset_version_cannot_be_smuggled_into_lineage(client, outsi
     assert not ModelVersion.objects.exists()
 
 
-def test_a_project_is_created_and_moved_through_the_ui(client, member, team):
+def test_a_project_is_created_and_moved_through_the_ui(client, member, team, write):
     client.force_login(member)
     client.post("/projects/new/", {"slug": "eta", "name": "ETA", "team": team.pk,
                                    "visibility": "internal"})
+    write("project-charter", Project.objects.get(slug="eta"), by=member)
     response = client.post("/projects/eta/transition/", {"stage": "data_discovery",
                                                          "note": "Kick-off"})
     assert response.status_code == 302

@@ -1,14 +1,13 @@
-"""Seed a realistic demo registry. Idempotent: a second run changes nothing."""
+"""The registry part of the demo data (`manage.py seed_demo` runs it with the wiki and
+lifecycle parts)."""
 
 from __future__ import annotations
 
 import hashlib
 import random
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 
 from registry import services
@@ -19,6 +18,7 @@ from registry.models import (
     Lineage,
     Membership,
     MLModel,
+    ModelVersion,
     Person,
     Project,
     Role,
@@ -26,6 +26,8 @@ from registry.models import (
     StageTransition,
     Team,
 )
+
+DEMO_PASSWORD = "demo"  # every demo person signs in with it (e.g. ivan / demo to approve)
 
 PEOPLE = [
     # username, display name, title, team, level
@@ -275,6 +277,7 @@ ROLES = [
     ("farah", "data-scientist", "project", "next-best-offer"),
     ("dana", "owner", "project", "sentiment-support-tickets"),
     ("gustavo", "owner", "project", "demand-forecasting"),
+    ("ivan", "reviewer", "project", "demand-forecasting"),
     ("hana", "ml-engineer", "project", "demand-forecasting"),
     ("gustavo", "owner", "project", "eta-prediction"),
     ("kofi", "data-scientist", "project", "eta-prediction"),
@@ -289,35 +292,39 @@ ROLES = [
 ]
 
 
-class Command(BaseCommand):
-    help = "Load a realistic demo registry and the demo/demo user (idempotent)."
+@dataclass
+class Seeded:
+    """What the registry part of the demo made, for the wiki and lifecycle parts."""
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        with transaction.atomic():
-            created = seed()
-        if created:
-            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
-        else:
-            self.stdout.write("Demo data already present; nothing changed.")
-        self.stdout.write("Sign in as demo / demo")
+    people: dict[str, Person]
+    projects: dict[str, Project]
+    datasets: dict[str, Dataset]
+    models: dict[str, MLModel]
+    stages: dict[str, str] = field(default_factory=dict)
+    production: list[ModelVersion] = field(default_factory=list)
 
 
-def seed() -> bool:
-    """Create what is missing; return whether anything was created."""
-    if Project.objects.filter(slug=PROJECTS[0][0]).exists():
-        return False
+def is_seeded() -> bool:
+    return Project.objects.filter(slug=PROJECTS[0][0]).exists()
+
+
+def seed_registry() -> Seeded:
+    """Teams, people, datasets, projects (all still proposed), models and roles.
+
+    Stage moves and production statuses need documentation, which the lifecycle part of
+    the demo writes; the stages and versions it must reach are returned for it.
+    """
     rng = random.Random(42)
     people = _people()
-    admin = people["amara"]
-    teams = _teams(people, admin)
+    teams = _teams(people, people["amara"])
     datasets = _datasets(teams, people, rng)
     projects = _projects(teams, datasets, people)
-    _models(projects, datasets, people, rng)
+    production = _models(projects, datasets, people, rng)
     _roles(people, projects)
-    from wiki.demo import seed_wiki_demo  # lazy: the wiki builds on the registry, not the reverse
-
-    seed_wiki_demo()
-    return True
+    return Seeded(people=people, projects=projects, datasets=datasets,
+                  models={m.slug: m for m in MLModel.objects.all()},
+                  stages={slug: stage for slug, _n, _t, stage, _v, _s in PROJECTS},
+                  production=production)
 
 
 def _people() -> dict[str, Person]:
@@ -330,7 +337,7 @@ def _people() -> dict[str, Person]:
                       "last_name": last, "email": f"{username}@almanac.example"},
         )
         if created:
-            person.set_password(username if username == "demo" else f"{username}-pass-2026")
+            person.set_password(DEMO_PASSWORD)
             person.save(update_fields=["password"])
         people[username] = person
     return people
@@ -406,16 +413,12 @@ def _limitations(tags: list[str]) -> str:
 def _projects(teams: dict[str, Team], datasets: dict[str, Dataset],
               people: dict[str, Person]) -> dict[str, Project]:
     projects = {}
-    for slug, name, team, stage, visibility, summary in PROJECTS:
+    for slug, name, team, _stage, visibility, summary in PROJECTS:
         lead = next(p[0] for p in PEOPLE if p[3] == team and p[4] == "lead")
         by = people[lead]
         project = services.project_create(
             slug=slug, name=name, team=teams[team], summary=summary, visibility=visibility,
             datasets=[datasets[d] for d in PROJECT_DATASETS[slug]], by=by)
-        for step in _path_to(stage):
-            note = ABANDON_REASON if step == Stage.ABANDONED else f"Ready for {Stage(step).label}."
-            services.project_stage_change(project=project, to=step, note=note, by=by)
-        _backdate_history(project)
         projects[slug] = project
     if "credit-limit-advisor" in projects:
         project = projects["credit-limit-advisor"]
@@ -425,7 +428,7 @@ def _projects(teams: dict[str, Team], datasets: dict[str, Dataset],
     return projects
 
 
-def _backdate_history(project: Project) -> None:
+def backdate_history(project: Project) -> None:
     """Spread the demo history over past months so the timeline reads like a real one."""
     moves = list(project.transitions.order_by("created_at", "pk"))
     start = timezone.now() - timedelta(days=45 * len(moves))
@@ -435,7 +438,7 @@ def _backdate_history(project: Project) -> None:
     Project.objects.filter(pk=project.pk).update(stage_changed_at=last)
 
 
-def _path_to(stage: str) -> list[str]:
+def path_to(stage: str) -> list[str]:
     if stage == Stage.ABANDONED:
         return [Stage.DATA_DISCOVERY, Stage.ABANDONED]
     if stage == Stage.RETRAINING:
@@ -444,7 +447,10 @@ def _path_to(stage: str) -> list[str]:
 
 
 def _models(projects: dict[str, Project], datasets: dict[str, Dataset],
-            people: dict[str, Person], rng: random.Random) -> None:
+            people: dict[str, Person], rng: random.Random) -> list[ModelVersion]:
+    """Register the demo models; versions meant for production start as staging (the
+    lifecycle part promotes them once their model card and ethics review exist)."""
+    production = []
     for (slug, name, project, task, framework, statuses, metrics, train,
          evaluate) in MODELS:
         owner_team = projects[project].team
@@ -459,12 +465,16 @@ def _models(projects: dict[str, Project], datasets: dict[str, Dataset],
                         for d in evaluate]
             jitter = {k: round(v * rng.uniform(0.93, 1.0 + 0.02 * number), 3)
                       for k, v in metrics.items()}
-            services.model_version_add(
-                model=model, by=trainer, status=status, metrics=jitter,
+            version = services.model_version_add(
+                model=model, by=trainer, metrics=jitter,
+                status="staging" if status == "production" else status,
                 code_revision=hashlib.sha1(f"{slug}{number}".encode()).hexdigest()[:12],
                 artifact_uri=f"s3://almanac-models/{slug}/{number}/model.bin",
                 trained_by=trainer, lineage=lineage,
                 notes=f"Retrained on the {'latest' if number > 1 else 'first'} data release.")
+            if status == "production":
+                production.append(version)
+    return production
 
 
 def _version(dataset: Dataset, number: int) -> DatasetVersion:

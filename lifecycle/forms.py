@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from lifecycle.models import ActionItem
+from registry.models import Person, Stage
+
+
+class SprintForm(forms.Form):
+    starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    goal = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "A sprint ends on or after the day it starts.")
+        return data
+
+
+class ActionItemForm(forms.Form):
+    text = forms.CharField(max_length=500)
+    owner = forms.ModelChoiceField(Person.objects.filter(is_active=True), required=False,
+                                   to_field_name="username")
+    due_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ActionItemUpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionItem.Status.choices)
+    owner = forms.ModelChoiceField(Person.objects.filter(is_active=True), required=False,
+                                   to_field_name="username")
+    due_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ApprovalForm(forms.Form):
+    revision = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    comment = forms.CharField(max_length=500, required=False)
+
+
+class ActionItemFilter(forms.Form):
+    mine = forms.BooleanField(required=False, label="Mine")
+    overdue = forms.BooleanField(required=False, label="Overdue")
+    project = forms.SlugField(required=False)
+    status = forms.ChoiceField(choices=[("", "any"), *ActionItem.Status.choices], required=False)
+
+
+class LessonsFilter(forms.Form):
+    q = forms.CharField(required=False, label="Search", max_length=200)
+    project = forms.SlugField(required=False)
+    stage = forms.ChoiceField(choices=[("", "any"), *Stage.choices], required=False)

@@ -1,0 +1,243 @@
+"""Documentation gates: what a project needs written (and approved) to enter a stage.
+
+`evaluate()` returns the checklist the UI and the API show; `transition_guard()` and
+`promotion_guard()` are the registry hooks that refuse a move while anything is unmet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.urls import reverse
+
+from config.exceptions import ApplicationError
+from lifecycle.models import Approval, Requirement
+from registry.models import Dataset, MLModel, ModelVersion, Project, Role, RoleAssignment, Stage
+from wiki.conformance import missing_sections, section_text
+from wiki.models import Page, Template
+from wiki.selectors import pages_documenting
+from wiki.services import space_for_target
+
+Target = Project | Dataset | MLModel
+
+ETHICS_KIND = "ethics-bias-review"
+MODEL_CARD_KIND = "model-card"
+_NO_GO = re.compile(r"\bno[\s_-]*go\b", re.IGNORECASE)
+_GO = re.compile(r"\bgo\b", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+@dataclass
+class Check:
+    requirement: Requirement
+    target: Target | None
+    template_name: str
+    met: bool
+    problem: str = ""
+    page: Page | None = None
+    start_url: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        where = f" for {self.target}" if self.target is not None else ""
+        return f"{self.requirement.label}{where}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "requirement": self.requirement.label,
+            "template": self.requirement.template_kind,
+            "target": _describe(self.target),
+            "met": self.met,
+            "problem": self.problem,
+            "page": self.page.get_absolute_url() if self.page else None,
+            "start_url": self.start_url,
+        }
+
+
+def _describe(target: Target | None) -> dict[str, str] | None:
+    if target is None:
+        return None
+    kind = {Project: "project", Dataset: "dataset", MLModel: "model"}[type(target)]
+    return {"type": kind, "slug": target.slug, "name": str(target)}
+
+
+def decision_of(page: Page) -> str:
+    """"go", "no-go" or "" read from the page's Decision section."""
+    text = ""
+    for title in ("Decision (go / no-go) and reasons", "Decision"):
+        text = _COMMENT.sub("", section_text(page, title) or "")
+        if text.strip():
+            break
+    if _NO_GO.search(text):
+        return "no-go"
+    return "go" if _GO.search(text) else ""
+
+
+class Context:
+    """Everything the gates read for a set of projects, loaded in a fixed number of
+    queries, so a board of any size costs the same handful of queries."""
+
+    def __init__(self, projects: list[Project]) -> None:
+        ids = [p.pk for p in projects]
+        self.requirements = list(Requirement.objects.filter(active=True))
+        kinds = {r.template_kind for r in self.requirements} | {MODEL_CARD_KIND, ETHICS_KIND}
+        self.template_names = dict(Template.objects.filter(kind__in=kinds).values_list("kind", "name"))
+        links = Project.datasets.through.objects.filter(project_id__in=ids).select_related("dataset")
+        self.datasets: dict[int, list[Dataset]] = {}
+        for link in links:
+            self.datasets.setdefault(link.project_id, []).append(link.dataset)
+        live = ModelVersion.objects.exclude(status=ModelVersion.Status.ARCHIVED).values("model_id")
+        self.candidates: dict[int, list[MLModel]] = {}
+        for model in MLModel.objects.filter(project_id__in=ids, pk__in=live).order_by("name"):
+            self.candidates.setdefault(model.project_id, []).append(model)
+        self.reviewers: dict[int, set[int]] = {}
+        for project_id, person_id in RoleAssignment.objects.filter(
+                project_id__in=ids, role__slug=Role.REVIEWER).values_list("project_id", "person_id"):
+            self.reviewers.setdefault(project_id, set()).add(person_id)
+        self.pages: dict[tuple[type, int], list[Page]] = {}
+        dataset_ids = [d.pk for ds in self.datasets.values() for d in ds]
+        model_ids = [m.pk for ms in self.candidates.values() for m in ms]
+        sources = ((Project, Page.documents_projects, "project", ids),
+                   (Dataset, Page.documents_datasets, "dataset", dataset_ids),
+                   (MLModel, Page.documents_models, "mlmodel", model_ids))
+        for kind, relation, column, keys in sources:
+            rows = relation.through.objects.filter(
+                **{f"{column}_id__in": keys}, page__deleted_at__isnull=True,
+                page__template__kind__in=kinds,
+            ).select_related("page", "page__template", "page__space")
+            for row in rows.order_by("page__title", "page_id"):
+                self.pages.setdefault((kind, getattr(row, f"{column}_id")), []).append(row.page)
+        page_ids = {page.pk for pages in self.pages.values() for page in pages}
+        self.approvals: dict[int, list[Approval]] = {}
+        for approval in Approval.objects.filter(page_id__in=page_ids).select_related("reviewer"):
+            self.approvals.setdefault(approval.page_id, []).append(approval)
+
+    def documenting(self, target: Target, kind: str) -> list[Page]:
+        return [p for p in self.pages.get((type(target), target.pk), []) if p.template.kind == kind]
+
+
+def approval_state(page: Page, reviewers: set[int],
+                   approvals: list[Approval] | None = None) -> tuple[Approval | None, str]:
+    """The approval of the page's current revision by a current Reviewer, and a sentence."""
+    if approvals is None:
+        approvals = list(page.approvals.select_related("reviewer"))
+    for approval in approvals:
+        if approval.revision == page.revision and approval.reviewer_id in reviewers:
+            return approval, f"Approved by {approval.reviewer.name} (revision {approval.revision})."
+    void = next((a for a in approvals if a.revision < page.revision), None)
+    if void:
+        return None, (f"Approval void: {void.reviewer.name} approved revision {void.revision}; "
+                      f"the page is now at revision {page.revision}.")
+    return None, "Not yet approved by a Reviewer of the project."
+
+
+def reviewers_of(project: Project) -> set[int]:
+    return set(RoleAssignment.objects.filter(project=project, role__slug=Role.REVIEWER)
+               .values_list("person_id", flat=True))
+
+
+def _page_problem(requirement: Requirement, page: Page, project: Project, ctx: Context) -> str:
+    if requirement.must_be_complete:
+        missing = missing_sections(page)
+        if missing:
+            return f"{len(missing)} required section(s) still empty: {', '.join(missing)}."
+    for title in requirement.extra_sections:
+        if not (section_text(page, title) or "").strip():
+            return f"The section “{title}” is missing or empty."
+    if requirement.decision and decision_of(page) != requirement.decision:
+        return f"The decision is not “{requirement.decision}”."
+    if requirement.needs_approval:
+        approval, sentence = approval_state(page, ctx.reviewers.get(project.pk, set()),
+                                            ctx.approvals.get(page.pk, []))
+        if approval is None:
+            return sentence
+    return ""
+
+
+def start_url(kind: str, target: Target) -> str:
+    space = space_for_target(target)
+    documents = f"{_describe(target)['type']}:{target.slug}"
+    query = urlencode({"template": kind, "documents": documents})
+    return f"{reverse('wiki:page_create', args=[space.key])}?{query}"
+
+
+def _targets(requirement: Requirement, project: Project, ctx: Context) -> list[Target | None]:
+    if requirement.scope == Requirement.Scope.EACH_DATASET:
+        return ctx.datasets.get(project.pk, [])
+    if requirement.scope == Requirement.Scope.CANDIDATE_MODEL:
+        return ctx.candidates.get(project.pk, []) or [None]
+    return [project]
+
+
+def _check(requirement: Requirement, target: Target | None, project: Project, ctx: Context,
+           *, links: bool) -> Check:
+    name = ctx.template_names.get(requirement.template_kind, requirement.template_kind)
+    check = Check(requirement=requirement, target=target, template_name=name, met=False)
+    if target is None:
+        check.problem = "The project has no candidate model yet: register one first."
+        check.start_url = reverse("registry:model_create")
+        return check
+    if links:
+        check.start_url = start_url(requirement.template_kind, target)
+    pages = ctx.documenting(target, requirement.template_kind)
+    if not pages:
+        check.problem = f"No {name.lower()} documents {target}."
+        return check
+    problems = []
+    for page in pages:
+        problem = _page_problem(requirement, page, project, ctx)
+        if not problem:
+            check.met, check.page, check.problem = True, page, ""
+            return check
+        problems.append((page, problem))
+    check.page, check.problem = problems[0]
+    return check
+
+
+def evaluate(project: Project, to: str, ctx: Context | None = None, *, links: bool = True) -> list[Check]:
+    """The checklist for `project` entering stage `to` (empty when nothing is required).
+    `links=False` skips the "start this page" links (which may create wiki spaces)."""
+    ctx = ctx or Context([project])
+    return [_check(r, target, project, ctx, links=links)
+            for r in ctx.requirements if r.stage == to for target in _targets(r, project, ctx)]
+
+
+def transition_guard(project: Project, to: str) -> None:
+    unmet = [check for check in evaluate(project, to) if not check.met]
+    if unmet:
+        listing = "; ".join(f"{c.label}: {c.problem}" for c in unmet)
+        raise ApplicationError(
+            f"Cannot enter {Stage(to).label}: {listing}",
+            extra={"unmet": [c.as_dict() for c in unmet]},
+        )
+
+
+def promotion_checks(model: MLModel) -> list[str]:
+    """What stops a version of `model` from going to production ([] when nothing)."""
+    problems = []
+    cards = list(pages_documenting(model, template_kind=MODEL_CARD_KIND))
+    if not any(not missing_sections(card) for card in cards):
+        problems.append("a model card with every required section filled in"
+                        if not cards else
+                        f"a complete model card ({len(missing_sections(cards[0]))} section(s) still empty)")
+    reviews = Page.objects.filter(
+        Q(documents_models=model) | Q(documents_projects=model.project_id),
+        template__kind=ETHICS_KIND, deleted_at__isnull=True,
+    ).distinct()
+    reviewers = reviewers_of(model.project)
+    if not any(approval_state(review, reviewers)[0] for review in reviews):
+        problems.append("an ethics & bias review approved by a Reviewer of the project")
+    return problems
+
+
+def promotion_guard(model: MLModel) -> None:
+    problems = promotion_checks(model)
+    if problems:
+        raise ApplicationError(
+            f"{model} cannot go to production without " + " and ".join(problems) + ".",
+            extra={"unmet": problems},
+        )

@@ -1,0 +1,30 @@
+"""`manage.py seed_demo`: a realistic demo instance. Idempotent: a second run changes nothing.
+
+It lives in the top-most app because the demo spans all three: the registry's assets, the
+wiki's pages, and the lifecycle that ties them together.
+"""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from lifecycle.demo import seed_lifecycle_demo
+from registry.demo import DEMO_PASSWORD, is_seeded, seed_registry
+from wiki.demo import seed_wiki_demo
+
+
+class Command(BaseCommand):
+    help = "Load a realistic demo: registry, wiki pages, lifecycle history, and the demo/demo user."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if is_seeded():
+            self.stdout.write("Demo data already present; nothing changed.")
+        else:
+            with transaction.atomic():
+                seeded = seed_registry()
+                seed_wiki_demo()
+                seed_lifecycle_demo(seeded)
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(f"Sign in as demo / {DEMO_PASSWORD} "
+                          f"(every demo person uses the same password, e.g. ivan, a Reviewer)")

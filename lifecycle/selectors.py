@@ -1,0 +1,176 @@
+"""Reads of the lifecycle: overdue and stale detection, coverage, the board, lessons.
+
+The detection functions are what the UI shows now and what reminders will use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from lifecycle.gates import Context, evaluate
+from lifecycle.models import ActionItem, Requirement, Sprint
+from registry import permissions
+from registry.models import STAGE_ORDER, DatasetVersion, ModelVersion, Project, Stage
+from registry.permissions import User
+from wiki.conformance import section_text
+from wiki.links import resolve_links
+from wiki.markdown import render_markdown
+from wiki.models import Page
+from wiki.permissions import visible_pages
+
+RETRO_GRACE_WORKING_DAYS = 5
+ACTIVE_STAGES = [s for s in Stage.values if s not in (Stage.RETIRED, Stage.ABANDONED)]
+
+
+def add_working_days(day: date, days: int) -> date:
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def latest_allowed_end(today: date | None = None) -> date:
+    """Sprints that ended before this day are overdue without a retrospective."""
+    day, remaining = today or timezone.localdate(), RETRO_GRACE_WORKING_DAYS
+    while remaining > 0:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            remaining -= 1
+    return day
+
+
+def overdue_retrospectives(*, user: User, today: date | None = None) -> QuerySet[Sprint]:
+    """Sprints of active projects that ended more than five working days ago, no retro."""
+    return (
+        Sprint.objects.filter(
+            project__in=permissions.visible_projects(user).filter(stage__in=ACTIVE_STAGES),
+            retrospective__isnull=True,
+            ends_on__lt=latest_allowed_end(today),
+        )
+        .select_related("project")
+        .order_by("ends_on")
+    )
+
+
+def visible_action_items(user: User) -> QuerySet[ActionItem]:
+    return ActionItem.objects.filter(project__in=permissions.visible_projects(user))
+
+
+def overdue_action_items(*, user: User, today: date | None = None) -> QuerySet[ActionItem]:
+    return visible_action_items(user).filter(
+        status=ActionItem.Status.OPEN, due_on__lt=today or timezone.localdate()
+    )
+
+
+def stale_pages(*, user: User) -> QuerySet[Page]:
+    """Pages documenting a dataset or model that got a newer version after the page's
+    last revision (the page describes an older state of the asset)."""
+    newer_dataset_version = DatasetVersion.objects.filter(
+        dataset__documented_by=OuterRef("pk"), created_at__gt=OuterRef("updated_at"))
+    newer_model_version = ModelVersion.objects.filter(
+        model__documented_by=OuterRef("pk"), created_at__gt=OuterRef("updated_at"))
+    return (
+        visible_pages(user)
+        .annotate(stale_dataset=Exists(newer_dataset_version), stale_model=Exists(newer_model_version))
+        .filter(Q(stale_dataset=True) | Q(stale_model=True))
+        .select_related("space", "template")
+    )
+
+
+@dataclass
+class Coverage:
+    project: Project
+    present: int
+    missing: int
+    stale: int
+
+    @property
+    def total(self) -> int:
+        return self.present + self.missing
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.present / self.total) if self.total else 100
+
+
+def _required_stages(project: Project) -> list[str]:
+    """The stages whose documentation a project should have: those it entered, and the next."""
+    if project.stage == Stage.ABANDONED:
+        return [Stage.DATA_DISCOVERY, Stage.ABANDONED]
+    if project.stage not in STAGE_ORDER:
+        return []
+    index = STAGE_ORDER.index(project.stage)
+    return [s for s in STAGE_ORDER[1:index + 2] if s != Stage.RETRAINING or project.stage == s]
+
+
+def coverage(project: Project, ctx: Context, stale_ids: set[int]) -> Coverage:
+    present = missing = stale = 0
+    for stage in _required_stages(project):
+        for check in evaluate(project, stage, ctx, links=False):
+            if check.met:
+                present += 1
+                if check.page and check.page.pk in stale_ids:
+                    stale += 1
+            else:
+                missing += 1
+    return Coverage(project=project, present=present, missing=missing, stale=stale)
+
+
+def coverage_for(*, user: User, projects: QuerySet[Project]) -> list[Coverage]:
+    projects = list(projects)
+    ctx = Context(projects)
+    stale_ids = set(stale_pages(user=user).values_list("pk", flat=True))
+    return [coverage(project, ctx, stale_ids) for project in projects]
+
+
+def board(*, user: User) -> list[tuple[Stage, list[Coverage]]]:
+    projects = permissions.visible_projects(user).select_related("team").order_by("name")
+    cards = coverage_for(user=user, projects=projects)
+    return [(Stage(stage), [c for c in cards if c.project.stage == stage]) for stage in Stage.values]
+
+
+def requirement_table() -> QuerySet[Requirement]:
+    return Requirement.objects.filter(active=True)
+
+
+def lessons(*, user: User, project: str = "", stage: str = "", query: str = "") -> QuerySet[Page]:
+    """Visible retrospective pages, newest first (their "Lessons learned" is shown)."""
+    pages = visible_pages(user).filter(template__kind="retrospective").select_related(
+        "space", "space__project")
+    if project:
+        pages = pages.filter(space__project__slug=project)
+    if stage:
+        pages = pages.filter(space__project__stage=stage)
+    if query:
+        pages = pages.filter(body__icontains=query)
+    latest = Sprint.objects.filter(retrospective=OuterRef("pk")).values("ends_on")[:1]
+    return pages.annotate(sprint_end=Subquery(latest)).order_by(F("sprint_end").desc(nulls_last=True),
+                                                                "-created_at")
+
+
+def last_sprint_numbers(projects: QuerySet[Project]) -> dict[int, int]:
+    return dict(Sprint.objects.filter(project__in=projects).values("project_id")
+                .annotate(n=Max("number")).values_list("project_id", "n"))
+
+
+@dataclass
+class Lesson:
+    page: Page
+    html: str
+
+
+def lesson_entries(pages: list[Page], *, user: User) -> list[Lesson]:
+    """The "Lessons learned" section of each retrospective, rendered through the one
+    sanitizing function (a section of a page, so not the page's stored HTML), with wiki
+    links resolved for this reader like on the page itself."""
+    entries = []
+    for page in pages:
+        text = section_text(page, "Lessons learned") or ""
+        html = resolve_links(render_markdown(text), user=user, space=page.space) if text.strip() else ""
+        entries.append(Lesson(page=page, html=html))
+    return entries
