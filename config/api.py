@@ -76,9 +76,10 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     return JsonResponse({"detail": "Not found.", "errors": {}}, status=404)
 
 
+# Base of API views: explicit methods, each one input serializer, one service call and one
+# output serializer. `input()` validates a body, `output()` shapes an answer. (Comments, not
+# docstrings: drf-spectacular would show an inherited docstring on every operation.)
 class ApiView(GenericAPIView):
-    """Base of API views: explicit methods, each one input serializer, one service call and
-    one output serializer. `input()` validates a body, `output()` shapes an answer."""
 
     def input(self, serializer_class: type[serializers.Serializer], *, instance: Any = None) -> Any:
         serializer = serializer_class(instance=instance, data=self.request.data,
@@ -92,9 +93,9 @@ class ApiView(GenericAPIView):
                         status=status)
 
 
+# A list with filtering (`filterset_class`), `ordering_fields` and pagination; subclasses give
+# `get_queryset()` starting from a permission-scoped selector, and may add `post()`.
 class ApiListView(ListModelMixin, ApiView):
-    """A list with filtering (`filterset_class`), `ordering_fields` and pagination; subclasses
-    give `get_queryset()` starting from a permission-scoped selector, and may add `post()`."""
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.list(request, *args, **kwargs)

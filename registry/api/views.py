@@ -183,7 +183,7 @@ TARGET_GETTERS = {
 
 
 class RoleAssignmentList(ApiListView):
-    """Role holders of one project, dataset or model (`kind` comes from the URL conf)."""
+    """Role holders of a project, dataset or model."""
 
     kind = "project"
     serializer_class = s.RoleAssignmentOut
