@@ -39,3 +39,8 @@ def assert_error_body(response, status: int) -> dict:
     assert isinstance(body["detail"], str)
     assert isinstance(body["errors"], dict)
     return body
+
+
+def names_field(body: dict, field: str) -> bool:
+    """The error body names `field` (nested errors come as `field.0.sub`)."""
+    return any(key == field or key.startswith(f"{field}.") for key in body["errors"])
