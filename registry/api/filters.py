@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
@@ -38,7 +40,7 @@ class ActivityFilter(django_filters.FilterSet):
         method="filter_target", label="Slug of the target (a team, project, dataset or model)")
     actor = django_filters.CharFilter(field_name="actor__username", label="Username of the actor")
     verb = django_filters.CharFilter(field_name="verb")
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    since = django_filters.IsoDateTimeFilter(method="filter_since", label="Created at or after")
 
     class Meta:
         model = Activity
@@ -46,6 +48,14 @@ class ActivityFilter(django_filters.FilterSet):
 
     def filter_target_type(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(target_type=ContentType.objects.get_for_model(TARGET_TYPES[value]))
+
+    def filter_since(self, queryset: QuerySet, name: str, value: datetime) -> QuerySet:
+        # PostgreSQL refuses odd offsets (-16:30): compare in UTC; out-of-range means no bound
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:
+            return queryset if value.year < 2 else queryset.none()
+        return queryset.filter(created_at__gte=value)
 
     def filter_target(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         kind = self.form.cleaned_data.get("target_type")

@@ -168,3 +168,17 @@ def test_json_with_a_huge_nested_payload_is_a_400_not_a_500(api, model):
     response = api.generic("POST", "/api/v1/models/scorer/versions/", deep,
                            content_type="application/json")
     assert response.status_code in (201, 400)
+
+
+@pytest.mark.parametrize("since", ["1385-07-31T00:16:32-16:30", "0001-01-01T00:00:00+05:00",
+                                   "9999-12-31T23:59:59-05:00", "2026-01-01T00:00:00Z", "soon"])
+def test_activity_since_accepts_any_offset_and_refuses_nonsense(api, since):
+    response = api.get("/api/v1/activity/", {"since": since})
+    assert response.status_code == (400 if since == "soon" else 200)
+
+
+def test_nested_errors_name_their_path(api, model, dataset_version):
+    body = {"lineage": [{"dataset": "transactions", "version": "2026.01", "color": "red"}]}
+    response = api.post("/api/v1/models/scorer/versions/", body, format="json")
+    assert assert_error_body(response, 400)["errors"] == {
+        "lineage.0.color": ["Unexpected field: it cannot be set here."]}

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -28,8 +30,20 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
 @pytest.fixture
-def seeded(db, staff, lead, member, viewer, outsider, project, private_project, private_dataset,
-           private_model, dataset, dataset_version, model, model_version, reviewer, role) -> dict:
+def keep_the_test_connection() -> Any:
+    """As django.test.Client does: the WSGI app must not close the connection that holds
+    the test's transaction (PostgreSQL would lose it between requests)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(keep_the_test_connection, db, staff, lead, member, viewer, outsider, project,
+           private_project, private_dataset, private_model, dataset, dataset_version, model,
+           model_version, reviewer, role) -> dict:
     DatasetVersionFactory(dataset=private_dataset, label="p1", created_by=member)
     Lineage.objects.create(model_version=model_version, dataset_version=dataset_version)
     ModelVersionFactory(model=private_model, number=1, created_by=member)
