@@ -35,6 +35,23 @@ def _validation_detail(error: DjangoValidationError) -> dict[str, Any]:
     return {"non_field_errors": list(error.messages)}
 
 
+def _flatten(data: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Nested serializer errors as {"lineage.0.use": [messages]}: always {field: [messages]}."""
+    if isinstance(data, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in data.items():
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(data, list) and not all(isinstance(item, str) for item in data):
+        flat = {}
+        for index, item in enumerate(data):
+            if item:
+                flat.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    messages = data if isinstance(data, list) else [data]
+    return {prefix or "non_field_errors": [str(m) for m in messages]}
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """One body shape everywhere: {"detail": str, "errors": {field: [messages]}}."""
     if isinstance(exc, DjangoValidationError):
@@ -52,8 +69,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return None
     data = response.data
     if isinstance(exc, drf_exceptions.ValidationError):
-        errors = data if isinstance(data, dict) else {"non_field_errors": data}
-        response.data = {"detail": "Invalid input.", "errors": errors}
+        response.data = {"detail": "Invalid input.", "errors": _flatten(data)}
     else:
         detail = data.get("detail", "") if isinstance(data, dict) else str(data)
         response.data = {"detail": str(detail), "errors": {}}

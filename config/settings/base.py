@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "registry",
     "wiki",
     "lifecycle",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -132,17 +133,31 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {
+    # Bearer first: its WWW-Authenticate header makes a missing login a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.authentication.TokenScopeAllowsMethod",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.drf.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # `?format=` is the dataset catalog's format filter, not a renderer switch.
+    "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_THROTTLE_CLASSES": ["config.drf.UserThrottle", "config.drf.AnonThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("API_THROTTLE_USER", default="2000/min"),
+        "anon": env("API_THROTTLE_ANON", default="60/min"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -153,6 +168,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "PATH_CONVERTER_OVERRIDES": {
+        "label": {"type": "string", "pattern": "^[^/]+$"},
+        "number": {"type": "integer", "minimum": 0, "maximum": 999999999},
+    },
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "registry.models.Stage",
+        "VisibilityEnum": "registry.models.Visibility",
+        "ModelVersionStatusEnum": "registry.models.ModelVersion.Status",
+        "LineageUseEnum": "registry.models.Lineage.Use",
+        "MembershipLevelEnum": "registry.models.Membership.Level",
+        "SensitivityEnum": "registry.models.Dataset.Sensitivity",
+    },
 }
 
 LOGGING = {

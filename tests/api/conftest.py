@@ -1,0 +1,46 @@
+"""API clients for the personas: a real Bearer token each, as a script would use."""
+
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.services import api_token_create
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def token_client(db) -> Callable[..., APIClient]:
+    def make(user, *, read_only: bool = False) -> APIClient:
+        _, token = api_token_create(user=user, name="test", read_only=read_only)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def anon() -> APIClient:
+    return APIClient()
+
+
+def assert_error_body(response, status: int) -> dict:
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) >= {"detail", "errors"}
+    assert isinstance(body["detail"], str)
+    assert isinstance(body["errors"], dict)
+    return body
+
+
+def names_field(body: dict, field: str) -> bool:
+    """The error body names `field` (nested errors come as `field.0.sub`)."""
+    return any(key == field or key.startswith(f"{field}.") for key in body["errors"])
