@@ -44,7 +44,7 @@ MIX: list[tuple[str, str, list[str], dict[str, list[str]]]] = [
     ("word", "telemetry", [], {}),
     ("phrase", '"fraud detection"', [], {}),
     ("phrase", '"sensor readings" EU', [], {}),
-    ("typo", "custmer", [], {}),
+    ("typo", "invocies", [], {}),
     ("typo", "shipmnets", [], {}),
     ("typo", "chargebakcs", [], {}),
     ("catalog", "", ["dataset"], {}),
@@ -71,23 +71,31 @@ TSQ = "websearch_to_tsquery('english'::regconfig, %(q)s)"
 def hand_sql(user_id: int, q: str, types: list[str], filters: dict[str, list[str]]) -> int:
     """The same answer as engine.search, written by hand. Returns the statement count."""
     params: dict = {"u": user_id, "q": q, "types": types or None}
-    where = [PERM]
-    typo = len(q) >= TRIGRAM_MIN_LENGTH and '"' not in q
-    if q:
-        where.append(f"(d.search_vector @@ {TSQ}" + (" OR %(q)s <%% d.title)" if typo else ")"))
-    for i, (facet, values) in enumerate(filters.items()):
-        for j, value in enumerate(values):
-            params[f"f{i}_{j}"], params[f"v{i}_{j}"] = facet, value
-            where.append(f"d.id IN (SELECT document_id FROM search_searchfacet "
-                         f"WHERE facet = %(f{i}_{j})s AND value = %(v{i}_{j})s)")
-    base = ("FROM search_searchdocument d LEFT JOIN registry_project p "
-            "ON p.id = d.scope_project_id WHERE " + " AND ".join(where))
-    typed = base + (" AND d.kind = ANY(%(types)s)" if types else "")
     statements = 0
+
+    def clauses(typo: bool) -> list[str]:
+        where = [PERM]
+        if q:
+            where.append(f"(d.search_vector @@ {TSQ}" + (" OR %(q)s <%% d.title)" if typo else ")"))
+        for i, (facet, values) in enumerate(filters.items()):
+            for j, value in enumerate(values):
+                params[f"f{i}_{j}"], params[f"v{i}_{j}"] = facet, value
+                where.append(f"d.id IN (SELECT document_id FROM search_searchfacet "
+                             f"WHERE facet = %(f{i}_{j})s AND value = %(v{i}_{j})s)")
+        return where
+
+    typo = False
     with connection.cursor() as cur:
-        cur.execute(f"SELECT d.kind, count(*) {base} GROUP BY d.kind", params)
-        counts = dict(cur.fetchall())
-        statements += 1
+        for typo in (False, True):  # trigram titles only when full text finds nothing
+            where = clauses(typo)
+            base = ("FROM search_searchdocument d LEFT JOIN registry_project p "
+                    "ON p.id = d.scope_project_id WHERE " + " AND ".join(where))
+            cur.execute(f"SELECT d.kind, count(*) {base} GROUP BY d.kind", params)
+            counts = dict(cur.fetchall())
+            statements += 1
+            if counts or not q or len(q) < TRIGRAM_MIN_LENGTH or '"' in q:
+                break
+        typed = base + (" AND d.kind = ANY(%(types)s)" if types else "")
         total = sum(n for k, n in counts.items() if not types or k in types)
         if types == ["dataset"]:
             cur.execute("SELECT f.facet, f.value, f.label, count(*) FROM search_searchfacet f "

@@ -76,18 +76,23 @@ class PostgresBackend:
     def _query(self, q: str) -> SearchQuery:
         return SearchQuery(q, search_type="websearch", config="english")
 
+    fuzzy = True
+
     def _typo_tolerant(self, q: str) -> bool:
         return len(q) >= TRIGRAM_MIN_LENGTH and '"' not in q
 
-    def match(self, q: str, prefix: str = "") -> Q:
+    def match(self, q: str, prefix: str = "", fuzzy: bool = False) -> Q:
+        """Full text; with `fuzzy`, also titles trigram-close to `q`. The engine asks for
+        fuzzy only when full text finds nothing: OR-ing the trigram test into every query
+        would turn the GIN lookups of common words into scans of the whole table."""
         condition = Q(**{f"{prefix}search_vector": self._query(q)})
-        if self._typo_tolerant(q):
+        if fuzzy and self._typo_tolerant(q):
             condition |= Q(WordSimilar(Value(q), F(f"{prefix}title")))
         return condition
 
-    def rank(self, q: str) -> Expression:
+    def rank(self, q: str, fuzzy: bool = False) -> Expression:
         rank = SearchRank(F("search_vector"), self._query(q))
-        if self._typo_tolerant(q):
+        if fuzzy and self._typo_tolerant(q):
             # a misspelt name still ranks by how close it is
             rank = rank + TrigramWordSimilarity(Value(q), "title") * 0.5
         return rank
@@ -151,15 +156,16 @@ class SqliteFtsBackend:
     misspellings get did-you-mean suggestions only."""
 
     name = "sqlite-fts5"
+    fuzzy = False
 
-    def match(self, q: str, prefix: str = "") -> Q:
+    def match(self, q: str, prefix: str = "", fuzzy: bool = False) -> Q:
         fts = fts5_query(q)
         if not fts:
             return Q(pk__in=[])
         return Q(**{f"{prefix}id__in": RawSQL(
             "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [fts])})
 
-    def rank(self, q: str) -> Expression:
+    def rank(self, q: str, fuzzy: bool = False) -> Expression:
         # bm25 is lower-is-better: negate it so every backend sorts rank descending
         return _FtsColumn("-bm25(search_fts, 10.0, 4.0, 2.0, 1.0, 1.0)", fts5_query(q), FloatField())
 
@@ -175,16 +181,17 @@ class LikeBackend:
     """No full-text engine at all: every word must appear somewhere, title hits first."""
 
     name = "like"
+    fuzzy = False
     FIELDS = ("title", "tags_text", "description", "columns_text", "body")
 
-    def match(self, q: str, prefix: str = "") -> Q:
+    def match(self, q: str, prefix: str = "", fuzzy: bool = False) -> Q:
         condition = Q()
         for word in re.findall(r"\w+", q)[:8]:
             condition &= Q(*[Q(**{f"{prefix}{f}__icontains": word}) for f in self.FIELDS],
                            _connector=Q.OR)
         return condition if condition else Q(pk__in=[])
 
-    def rank(self, q: str) -> Expression:
+    def rank(self, q: str, fuzzy: bool = False) -> Expression:
         return Case(When(title__icontains=q.strip(), then=Value(2.0)),
                     When(tags_text__icontains=q.strip(), then=Value(1.5)),
                     default=Value(1.0), output_field=FloatField())

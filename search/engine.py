@@ -2,7 +2,8 @@
 
     search(user=..., q=..., types=..., filters=..., sort=..., page=...) -> SearchResults
 
-Costs a fixed number of queries whatever the size: kind counts (the total), facet counts
+Costs a fixed number of queries whatever the size: kind counts (the total; counted again
+with trigram matching when full text finds nothing, on PostgreSQL), facet counts
 (catalog only), one page of hits with rank and snippet, the facets of that page, and on an
 empty result the did-you-mean suggestions. Permissions are part of every one of those WHERE
 clauses (`registry.permissions.visible_documents`), so no count reveals a hidden object.
@@ -122,11 +123,12 @@ def _clean(q: str, types: Iterable[str], filters: Mapping[str, Iterable[str]] | 
     return q, types, {k: v for k, v in clean_filters.items() if v}
 
 
-def _conditions(user: User, q: str, filters: Mapping[str, list[str]], prefix: str = "") -> Q:
+def _conditions(q: str, filters: Mapping[str, list[str]], prefix: str = "",
+                fuzzy: bool = False) -> Q:
     """Everything but the type: the query and the facet filters (values AND together)."""
     condition = Q()
     if q:
-        condition &= get_backend().match(q, prefix)
+        condition &= get_backend().match(q, prefix, fuzzy)
     for facet, values in filters.items():
         for value in values:
             condition &= Q(**{f"{prefix}id__in": SearchFacet.objects.filter(
@@ -135,17 +137,19 @@ def _conditions(user: User, q: str, filters: Mapping[str, list[str]], prefix: st
 
 
 def matching(user: User, *, q: str = "", types: Iterable[str] = (),
-             filters: Mapping[str, list[str]] | None = None) -> QuerySet[SearchDocument]:
+             filters: Mapping[str, list[str]] | None = None,
+             fuzzy: bool = False) -> QuerySet[SearchDocument]:
     """The documents `user` may see that match, unranked (callers add what they need)."""
     docs = permissions.visible_documents(user, SearchDocument.objects.all())
-    docs = docs.filter(_conditions(user, q, filters or {}))
+    docs = docs.filter(_conditions(q, filters or {}, fuzzy=fuzzy))
     types = list(types)
     return docs.filter(kind__in=types) if types else docs
 
 
-def _facet_counts(user: User, q: str, filters: Mapping[str, list[str]]) -> dict[str, list[FacetValue]]:
+def _facet_counts(user: User, q: str, filters: Mapping[str, list[str]],
+                  fuzzy: bool) -> dict[str, list[FacetValue]]:
     rows = (permissions.visible_documents(user, SearchFacet.objects.all(), "document__")
-            .filter(_conditions(user, q, filters, "document__"), document__kind="dataset",
+            .filter(_conditions(q, filters, "document__", fuzzy), document__kind="dataset",
                     facet__in=CATALOG_FACETS)
             .values("facet", "value", "label").annotate(n=Count("id")).order_by())
     facets: dict[str, list[FacetValue]] = {name: [] for name in CATALOG_FACETS}
@@ -168,11 +172,12 @@ def _order(sort: str, q: str) -> list[Any]:
     return ["title", "id"]
 
 
-def _page(docs: QuerySet, q: str, sort: str, page: int, page_size: int) -> list[dict]:
+def _page(docs: QuerySet, q: str, sort: str, page: int, page_size: int,
+          fuzzy: bool) -> list[dict]:
     backend = get_backend()
     annotations: dict[str, Any] = {"snippet": backend.snippet(q) if q else Plain("")}
     if q and sort == "relevance":
-        annotations["rank"] = backend.rank(q)
+        annotations["rank"] = backend.rank(q, fuzzy)
     start = (page - 1) * page_size
     rows = (docs.values("id", "kind", "object_id", "slug", "title", "url", "updated_at")
             .annotate(**annotations).order_by(*_order(sort, q))[start:start + page_size])
@@ -188,6 +193,10 @@ def _page_facets(ids: list[int]) -> dict[int, dict[str, list[tuple[str, str]]]]:
     return facets
 
 
+def _kind_counts(docs: QuerySet) -> dict[str, int]:
+    return {row["kind"]: row["n"] for row in docs.values("kind").annotate(n=Count("id")).order_by()}
+
+
 def search(*, user: User, q: str = "", types: Iterable[str] = (),
            filters: Mapping[str, Iterable[str]] | None = None, sort: str = "relevance",
            page: int = 1, page_size: int = PAGE_SIZE, facets: bool | None = None) -> SearchResults:
@@ -197,13 +206,19 @@ def search(*, user: User, q: str = "", types: Iterable[str] = (),
     `facets` says otherwise; kind counts always (they make the total)."""
     q, types, clean_filters = _clean(q, types, filters, sort, page)
     with_facets = types == ["dataset"] if facets is None else facets
+    fuzzy = False
     docs = matching(user, q=q, filters=clean_filters)
-    kind_counts = {row["kind"]: row["n"] for row in
-                   docs.values("kind").annotate(n=Count("id")).order_by()}
+    kind_counts = _kind_counts(docs)
+    if q and not kind_counts and get_backend().fuzzy:
+        # nothing by full text: a misspelt name may still be trigram-close to a title
+        fuzzy = True
+        docs = matching(user, q=q, filters=clean_filters, fuzzy=True)
+        kind_counts = _kind_counts(docs)
     total = sum(n for kind, n in kind_counts.items() if not types or kind in types)
     rows = []
     if total and (page - 1) * page_size < total:
-        rows = _page(docs.filter(kind__in=types) if types else docs, q, sort, page, page_size)
+        rows = _page(docs.filter(kind__in=types) if types else docs, q, sort, page, page_size,
+                     fuzzy)
     page_facets = _page_facets([r["id"] for r in rows]) if rows else {}
     hits = [Hit(kind=r["kind"], kind_label=KINDS[r["kind"]].label, object_id=r["object_id"],
                 slug=r["slug"], title=r["title"], url=r["url"], snippet=highlight(r["snippet"]),
@@ -217,7 +232,7 @@ def search(*, user: User, q: str = "", types: Iterable[str] = (),
     return SearchResults(
         query=q, types=types, filters=clean_filters, sort=sort, page=page, page_size=page_size,
         total=total, hits=hits, kind_counts=kind_counts,
-        facets=_facet_counts(user, q, clean_filters) if with_facets else {},
+        facets=_facet_counts(user, q, clean_filters, fuzzy) if with_facets else {},
         suggestions=suggestions,
     )
 

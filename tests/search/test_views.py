@@ -98,7 +98,7 @@ def test_the_api_answers_results_total_and_facets(client, member, project, datas
     assert {k: hit[k] for k in ("kind", "slug", "title", "url")} == {
         "kind": "dataset", "slug": "transactions", "title": "Transactions",
         "url": "/datasets/transactions/"}
-    assert "<mark>" in hit["snippet"] or hit["snippet"] == ""
+    assert hit["snippet"]  # PostgreSQL: the text; SQLite FTS5 picks the best column
     assert hit["rank"] > 0
     assert data["facets"]["kind"] == [{"value": "dataset", "label": "Dataset", "count": 1}]
     assert {v["value"] for v in data["facets"]["team"]} == {"risk"}
