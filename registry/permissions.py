@@ -104,6 +104,32 @@ def visible_models(user: User, qs: QuerySet | None = None) -> QuerySet:
     return qs.filter(model_visibility_q(user))
 
 
+def document_visibility_q(user: Person, prefix: str = "") -> Q:
+    """Q for rows of a derived read model (the search index) that store the *inputs* of the
+    rules above rather than a copy of their outcome: `scope_project` (the project the object
+    lives under, null when none), `owner_team`, and `kind` + `object_id` for role grants.
+    For kinds "project", "dataset" and "model" it answers exactly as visible_projects,
+    visible_datasets and visible_models do; a kind scoped only by its project (a wiki page)
+    stores that project and no team."""
+    return (
+        Q(**{f"{prefix}scope_project__isnull": True})
+        | project_visibility_q(user, f"{prefix}scope_project__")
+        | Q(**{f"{prefix}owner_team_id__in": _team_ids(user)})
+        | Q(**{f"{prefix}kind": "dataset",
+               f"{prefix}object_id__in": _role_target_ids(user, "dataset")})
+        | Q(**{f"{prefix}kind": "model", f"{prefix}object_id__in": _role_target_ids(user, "model")})
+    )
+
+
+def visible_documents(user: User, qs: QuerySet, prefix: str = "") -> QuerySet:
+    """Scope a search-index queryset (or one joined to it through `prefix`) to `user`."""
+    if not user.is_authenticated:
+        return qs.none()
+    if _sees_all(user):
+        return qs
+    return qs.filter(document_visibility_q(user, prefix))
+
+
 def visible_dataset_versions(user: User, qs: QuerySet | None = None) -> QuerySet:
     qs = DatasetVersion.objects.all() if qs is None else qs
     if not user.is_authenticated:

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "wiki",
     "lifecycle",
     "accounts",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,205 @@
+"""Search latency at scale: Almanac's engine against hand-written SQL on the same database.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/almanac_scale \\
+        .venv/bin/python bench/search.py [--reps 15] [--user USERNAME]
+
+Fill the database first with `manage.py seed_scale --datasets 100000`. The searcher is a
+non-staff team member, so every statement carries the permission filter. For each query of
+a fixed mix (single words, phrases, typos, catalog facet filters, no-hit queries) it times
+`search.engine.search` and the hand-written SQL that produces the same answer (kind counts,
+catalog facet counts, one ranked page with headlines computed for that page only, the page's
+facets, suggestions on no hits), and prints p50/p95 of each, the ratio, and the number of
+SQL statements per search.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from registry.models import Membership, Person  # noqa: E402
+from search import engine  # noqa: E402
+from search.backends import SUGGESTION_THRESHOLD, TRIGRAM_MIN_LENGTH  # noqa: E402
+from search.kinds import MARK_END, MARK_START  # noqa: E402
+
+MIX: list[tuple[str, str, list[str], dict[str, list[str]]]] = [
+    # (label, q, types, filters)
+    ("word", "churn", [], {}),
+    ("word", "invoices", [], {}),
+    ("word", "payments", [], {}),
+    ("word", "telemetry", [], {}),
+    ("phrase", '"fraud detection"', [], {}),
+    ("phrase", '"sensor readings" EU', [], {}),
+    ("typo", "invocies", [], {}),
+    ("typo", "shipmnets", [], {}),
+    ("typo", "chargebakcs", [], {}),
+    ("catalog", "", ["dataset"], {}),
+    ("catalog", "orders", ["dataset"], {"format": ["parquet"]}),
+    ("catalog", "", ["dataset"], {"tag": ["payments"], "pii": ["yes"]}),
+    ("catalog", "claims", ["dataset"], {"sensitivity": ["restricted"], "stage": ["monitoring"]}),
+    ("catalog", "daily retail", ["dataset"], {"tag": ["curated"]}),
+    ("no-hit", "zebra quantum", [], {}),
+    ("no-hit", "xylophonic", [], {}),
+]
+
+PERM = """(d.scope_project_id IS NULL OR p.visibility = 'internal'
+  OR p.team_id IN (SELECT team_id FROM registry_membership WHERE person_id = %(u)s)
+  OR p.id IN (SELECT project_id FROM registry_roleassignment
+              WHERE person_id = %(u)s AND project_id IS NOT NULL)
+  OR d.owner_team_id IN (SELECT team_id FROM registry_membership WHERE person_id = %(u)s)
+  OR (d.kind = 'dataset' AND d.object_id IN (SELECT dataset_id FROM registry_roleassignment
+              WHERE person_id = %(u)s AND dataset_id IS NOT NULL))
+  OR (d.kind = 'model' AND d.object_id IN (SELECT model_id FROM registry_roleassignment
+              WHERE person_id = %(u)s AND model_id IS NOT NULL)))"""
+TSQ = "websearch_to_tsquery('english'::regconfig, %(q)s)"
+
+
+def hand_sql(user_id: int, q: str, types: list[str], filters: dict[str, list[str]]) -> int:
+    """The same answer as engine.search, written by hand. Returns the statement count."""
+    params: dict = {"u": user_id, "q": q, "types": types or None}
+    statements = 0
+
+    def clauses(typo: bool) -> list[str]:
+        where = [PERM]
+        if q:
+            where.append(f"(d.search_vector @@ {TSQ}" + (" OR %(q)s <%% d.title)" if typo else ")"))
+        for i, (facet, values) in enumerate(filters.items()):
+            for j, value in enumerate(values):
+                params[f"f{i}_{j}"], params[f"v{i}_{j}"] = facet, value
+                where.append(f"d.id IN (SELECT document_id FROM search_searchfacet "
+                             f"WHERE facet = %(f{i}_{j})s AND value = %(v{i}_{j})s)")
+        return where
+
+    typo = False
+    with connection.cursor() as cur:
+        for typo in (False, True):  # trigram titles only when full text finds nothing
+            where = clauses(typo)
+            base = ("FROM search_searchdocument d LEFT JOIN registry_project p "
+                    "ON p.id = d.scope_project_id WHERE " + " AND ".join(where))
+            cur.execute(f"SELECT d.kind, count(*) {base} GROUP BY d.kind", params)
+            counts = dict(cur.fetchall())
+            statements += 1
+            if counts or not q or len(q) < TRIGRAM_MIN_LENGTH or '"' in q:
+                break
+        typed = base + (" AND d.kind = ANY(%(types)s)" if types else "")
+        total = sum(n for k, n in counts.items() if not types or k in types)
+        if types == ["dataset"]:
+            cur.execute("SELECT f.facet, f.value, f.label, count(*) FROM search_searchfacet f "
+                        "JOIN search_searchdocument d ON d.id = f.document_id "
+                        "LEFT JOIN registry_project p ON p.id = d.scope_project_id WHERE "
+                        + " AND ".join(where) + " AND d.kind = 'dataset' AND f.facet IN "
+                        "('tag','team','sensitivity','format','license','pii','stage') "
+                        "GROUP BY 1, 2, 3", params)
+            cur.fetchall()
+            statements += 1
+        if total:
+            if q:
+                rank = (f"ts_rank(d.search_vector, {TSQ})"
+                        + (" + word_similarity(%(q)s, d.title) * 0.5" if typo else ""))
+                params.update(start=MARK_START, stop=MARK_END)
+                cur.execute(
+                    f"SELECT s.*, ts_headline('english'::regconfig, s.description || ' ' || s.body, "
+                    f"{TSQ}, 'StartSel=' || %(start)s || ', StopSel=' || %(stop)s || "
+                    f"', MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"') "
+                    f"FROM (SELECT d.id, d.kind, d.object_id, d.slug, d.title, d.url, d.updated_at,"
+                    f" d.description, d.body, {rank} AS rank {typed} "
+                    f"ORDER BY rank DESC, d.title, d.id LIMIT 20) s ORDER BY s.rank DESC, s.title, s.id",
+                    params)
+            else:
+                cur.execute(f"SELECT d.id, d.kind, d.object_id, d.slug, d.title, d.url, d.updated_at,"
+                            f" substr(d.description, 1, 240) {typed} ORDER BY d.title, d.id LIMIT 20",
+                            params)
+            ids = [row[0] for row in cur.fetchall()]
+            statements += 1
+            cur.execute("SELECT document_id, facet, value, label FROM search_searchfacet "
+                        "WHERE document_id = ANY(%s) AND facet <> 'kind' ORDER BY facet, label",
+                        [ids])
+            cur.fetchall()
+            statements += 1
+        elif q:
+            with transaction.atomic():
+                cur.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                            [SUGGESTION_THRESHOLD])
+                cur.execute("SELECT d.title, word_similarity(%(q)s, d.title) AS s FROM "
+                            "search_searchdocument d LEFT JOIN registry_project p "
+                            "ON p.id = d.scope_project_id WHERE " + PERM + " AND %(q)s <%% d.title"
+                            + (" AND d.kind = ANY(%(types)s)" if types else "")
+                            + " ORDER BY s DESC, d.title LIMIT 8", params)
+                cur.fetchall()
+            statements += 2
+    return statements
+
+
+def timed(fn, reps: int) -> list[float]:
+    fn()  # warm the cache and the plan
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=15)
+    parser.add_argument("--user", help="username of the searcher (default: a team member)")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Run this on PostgreSQL (DATABASE_URL=postgres://...): it compares with its SQL.")
+    if args.user:
+        user = Person.objects.get(username=args.user)
+    else:
+        user = Membership.objects.filter(person__is_staff=False).order_by("pk").first().person
+    from search.models import SearchDocument
+
+    print(f"{SearchDocument.objects.count()} documents; searcher {user.username} "
+          f"(staff={user.is_staff}); {args.reps} timed runs per query\n")
+    print(f"{'kind':8} {'query':34} {'hits':>6} {'stmts':>5} {'almanac p50/p95':>16} "
+          f"{'SQL p50/p95':>14} {'ratio p95':>9}")
+    all_engine, all_sql = [], []
+    for label, q, types, filters in MIX:
+        def run_engine(q=q, types=types, filters=filters):
+            return engine.search(user=user, q=q, types=types, filters=filters,
+                                 sort="relevance" if q else "name")
+
+        with CaptureQueriesContext(connection) as queries:
+            result = run_engine()
+        statements = len([s for s in queries.captured_queries
+                          if not s["sql"].startswith(("SAVEPOINT", "RELEASE"))])
+        hand_sql(user.pk, q, types, filters)
+        engine_ms = timed(run_engine, args.reps)
+        sql_ms = timed(lambda q=q, types=types, filters=filters:
+                       hand_sql(user.pk, q, types, filters), args.reps)
+        all_engine += engine_ms
+        all_sql += sql_ms
+        shown = (q or "∅") + "".join(f" {k}={','.join(v)}" for k, v in filters.items())
+        print(f"{label:8} {shown[:34]:34} {result.total:>6} {statements:>5} "
+              f"{statistics.median(engine_ms):>7.1f}/{p95(engine_ms):<7.1f} "
+              f"{statistics.median(sql_ms):>6.1f}/{p95(sql_ms):<7.1f} "
+              f"{p95(engine_ms) / p95(sql_ms):>8.2f}x")
+    print(f"\nall queries: almanac p50 {statistics.median(all_engine):.1f} ms, p95 "
+          f"{p95(all_engine):.1f} ms; hand-written SQL p50 {statistics.median(all_sql):.1f} ms, "
+          f"p95 {p95(all_sql):.1f} ms; ratio of p95 {p95(all_engine) / p95(all_sql):.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,240 @@
+"""How each database matches, ranks, highlights and suggests; the engine picks one.
+
+Every method takes a `prefix` so the same conditions work on SearchDocument itself and
+on a table joined to it (facet counts run on SearchFacet through `document__`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramWordSimilarity,
+)
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat, Substr
+
+from search.kinds import MARK_END, MARK_START
+
+SNIPPET_CHARS = 240
+TRIGRAM_MIN_LENGTH = 4
+# pg_trgm's default (0.6) misses one dropped letter in a 7-letter word ("custmer"); 0.5
+# catches it without matching unrelated words. Suggestions look further, at 0.3.
+MATCH_THRESHOLD = "0.5"
+SUGGESTION_THRESHOLD = "0.3"
+
+
+def tune_connection(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """connection_created: set the trigram threshold once per PostgreSQL session."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+                           [MATCH_THRESHOLD])
+
+
+class WordSimilar(Func):
+    """`q <% title`: some word-sized part of the title is trigram-similar to `q` (pg_trgm,
+    uses the trigram GIN index; threshold pg_trgm.word_similarity_threshold)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " <%% "
+    output_field = BooleanField()
+
+
+class Plain(Func):
+    """The leading characters of a document's text, for results that have no query."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__(Substr(f"{prefix}description", 1, SNIPPET_CHARS))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        return compiler.compile(self.source_expressions[0])
+
+
+class PostgresBackend:
+    name = "postgresql"
+
+    def _query(self, q: str) -> SearchQuery:
+        return SearchQuery(q, search_type="websearch", config="english")
+
+    fuzzy = True
+
+    def _typo_tolerant(self, q: str) -> bool:
+        return len(q) >= TRIGRAM_MIN_LENGTH and '"' not in q
+
+    def match(self, q: str, prefix: str = "", fuzzy: bool = False) -> Q:
+        """Full text; with `fuzzy`, also titles trigram-close to `q`. The engine asks for
+        fuzzy only when full text finds nothing: OR-ing the trigram test into every query
+        would turn the GIN lookups of common words into scans of the whole table."""
+        condition = Q(**{f"{prefix}search_vector": self._query(q)})
+        if fuzzy and self._typo_tolerant(q):
+            condition |= Q(WordSimilar(Value(q), F(f"{prefix}title")))
+        return condition
+
+    def rank(self, q: str, fuzzy: bool = False) -> Expression:
+        rank = SearchRank(F("search_vector"), self._query(q))
+        if fuzzy and self._typo_tolerant(q):
+            # a misspelt name still ranks by how close it is
+            rank = rank + TrigramWordSimilarity(Value(q), "title") * 0.5
+        return rank
+
+    def snippet(self, q: str) -> Expression:
+        return SearchHeadline(
+            Concat("description", Value(" "), "body", output_field=TextField()), self._query(q),
+            config="english", start_sel=MARK_START, stop_sel=MARK_END,
+            max_words=28, min_words=10, max_fragments=2, fragment_delimiter=" … ",
+        )
+
+    def suggest(self, docs: QuerySet, q: str) -> list[str]:
+        """Visible titles nearest to `q`, through the trigram index at a looser threshold."""
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                               [SUGGESTION_THRESHOLD])
+            rows = (docs.filter(WordSimilar(Value(q), F("title")))
+                    .annotate(similarity=TrigramWordSimilarity(Value(q), "title"))
+                    .order_by("-similarity", "title").values_list("title", flat=True)[:8])
+            titles = list(rows)
+        return list(dict.fromkeys(titles))[:5]
+
+
+def fts5_query(q: str) -> str:
+    """The user's words as a safe FTS5 query: every word quoted (so no operator or syntax
+    error can come from input), "quoted phrases" kept as phrases, all terms required."""
+    terms = []
+    for phrase, bare in re.findall(r'"([^"]*)"|(\S+)', q):
+        words = re.findall(r"\w+", phrase or bare)
+        if phrase and words:
+            terms.append('"' + " ".join(words) + '"')
+        else:
+            terms += [f'"{w}"' for w in words]
+    return " ".join(terms)
+
+
+class _FtsColumn(Expression):
+    """A correlated read of the FTS5 row of a document: bm25 rank or snippet."""
+
+    def __init__(self, select: str, fts: str, output_field: Any) -> None:
+        super().__init__(output_field=output_field)
+        self.select, self.fts, self.id = select, fts, F("id")
+
+    def get_source_expressions(self) -> list:
+        return [self.id]
+
+    def set_source_expressions(self, exprs: list) -> None:
+        (self.id,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        id_sql, id_params = compiler.compile(self.id)
+        sql = (f"(SELECT {self.select} FROM search_fts WHERE search_fts MATCH %s "
+               f"AND search_fts.rowid = {id_sql})")
+        return sql, [self.fts, *id_params]
+
+
+class SqliteFtsBackend:
+    """FTS5 with the porter stemmer and bm25 weighted like PostgreSQL's vector
+    (title 10, tags 4, description 2, columns and body 1). No typo tolerance in matching:
+    misspellings get did-you-mean suggestions only."""
+
+    name = "sqlite-fts5"
+    fuzzy = False
+
+    def match(self, q: str, prefix: str = "", fuzzy: bool = False) -> Q:
+        fts = fts5_query(q)
+        if not fts:
+            return Q(pk__in=[])
+        return Q(**{f"{prefix}id__in": RawSQL(
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [fts])})
+
+    def rank(self, q: str, fuzzy: bool = False) -> Expression:
+        # bm25 is lower-is-better: negate it so every backend sorts rank descending
+        return _FtsColumn("-bm25(search_fts, 10.0, 4.0, 2.0, 1.0, 1.0)", fts5_query(q), FloatField())
+
+    def snippet(self, q: str) -> Expression:
+        select = f"snippet(search_fts, -1, '{MARK_START}', '{MARK_END}', ' … ', 24)"
+        return _FtsColumn(select, fts5_query(q), TextField())
+
+    def suggest(self, docs: QuerySet, q: str) -> list[str]:
+        return _close_titles(docs, q)
+
+
+class LikeBackend:
+    """No full-text engine at all: every word must appear somewhere, title hits first."""
+
+    name = "like"
+    fuzzy = False
+    FIELDS = ("title", "tags_text", "description", "columns_text", "body")
+
+    def match(self, q: str, prefix: str = "", fuzzy: bool = False) -> Q:
+        condition = Q()
+        for word in re.findall(r"\w+", q)[:8]:
+            condition &= Q(*[Q(**{f"{prefix}{f}__icontains": word}) for f in self.FIELDS],
+                           _connector=Q.OR)
+        return condition if condition else Q(pk__in=[])
+
+    def rank(self, q: str, fuzzy: bool = False) -> Expression:
+        return Case(When(title__icontains=q.strip(), then=Value(2.0)),
+                    When(tags_text__icontains=q.strip(), then=Value(1.5)),
+                    default=Value(1.0), output_field=FloatField())
+
+    def snippet(self, q: str) -> Expression:
+        return Plain("")
+
+    def suggest(self, docs: QuerySet, q: str) -> list[str]:
+        return _close_titles(docs, q)
+
+
+def _close_titles(docs: QuerySet, q: str) -> list[str]:
+    """Did-you-mean without trigrams: correct each word against the words of the most recent
+    visible titles (difflib), and offer the closest whole titles."""
+    titles = list(docs.order_by("-updated_at").values_list("title", flat=True)[:5000])
+    vocabulary = sorted({w for t in titles for w in re.findall(r"\w+", t.lower())})
+    words = re.findall(r"\w+", q.lower())
+    corrected = [w if w in vocabulary else
+                 next(iter(difflib.get_close_matches(w, vocabulary, n=1, cutoff=0.75)), w)
+                 for w in words]
+    suggestions = [" ".join(corrected)] if corrected != words else []
+    by_lower = {t.lower(): t for t in titles}
+    suggestions += [by_lower[t] for t in difflib.get_close_matches(q.lower(), list(by_lower),
+                                                                 n=3, cutoff=0.6)]
+    return list(dict.fromkeys(suggestions))[:5]
+
+
+def _has_fts5() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_fts'")
+        return cursor.fetchone() is not None
+
+
+_cache: dict[str, Any] = {}
+
+
+def get_backend() -> PostgresBackend | SqliteFtsBackend | LikeBackend:
+    key = connection.settings_dict["NAME"]
+    if key not in _cache:
+        if connection.vendor == "postgresql":
+            _cache[key] = PostgresBackend()
+        elif connection.vendor == "sqlite" and _has_fts5():
+            _cache[key] = SqliteFtsBackend()
+        else:
+            _cache[key] = LikeBackend()
+    return _cache[key]

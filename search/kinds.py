@@ -1,0 +1,144 @@
+"""What can be searched: one registration per kind of object.
+
+A kind says how to load its objects (with what they need prefetched) and how to turn one
+into an `Entry` of the index. Registering a kind is all another app does to be searchable:
+
+    from search.kinds import Entry, register
+    register("page", label="Page", model=Page, queryset=lambda: Page.objects.select_related(...),
+             build=lambda page: Entry(...))
+
+`search.signals` then keeps it in step on save and delete, and `rebuild_search_index` and the
+engine pick it up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Model, QuerySet
+
+from registry.models import Dataset, MLModel, Project, Stage, Visibility
+
+# Private-use characters: they cannot come from a user (the index strips them), so the
+# highlighter can find them again after escaping.
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+
+
+def clean(text: str | None) -> str:
+    return (text or "").replace(MARK_START, "").replace(MARK_END, "")
+
+
+@dataclass(frozen=True)
+class Entry:
+    slug: str
+    title: str
+    url: str
+    updated_at: datetime
+    tags_text: str = ""
+    description: str = ""
+    columns_text: str = ""
+    body: str = ""
+    scope_project_id: int | None = None
+    owner_team_id: int | None = None
+    facets: list[tuple[str, str, str]] = field(default_factory=list)  # (facet, value, label)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    model: type[Model]
+    queryset: Callable[[], QuerySet]
+    build: Callable[[Model], Entry]
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(name: str, *, label: str, model: type[Model], queryset: Callable[[], QuerySet],
+             build: Callable[[Model], Entry]) -> None:
+    KINDS[name] = Kind(name=name, label=label, model=model, queryset=queryset, build=build)
+    from search.signals import connect_kind  # here, not at the top: signals imports kinds
+
+    connect_kind(KINDS[name])
+
+
+def kind_for_model(model: type[Model]) -> Kind | None:
+    return next((kind for kind in KINDS.values() if kind.model is model), None)
+
+
+# --- the registry's kinds ---------------------------------------------------------------
+def _project_entry(project: Project) -> Entry:
+    return Entry(
+        slug=project.slug, title=project.name, url=project.get_absolute_url(),
+        updated_at=project.updated_at,
+        tags_text=f"{project.team.name} {project.get_stage_display()}",
+        description=project.summary,
+        scope_project_id=project.pk,
+        facets=[("stage", project.stage, project.get_stage_display()),
+                ("team", project.team.slug, project.team.name)],
+    )
+
+
+def dataset_stages(dataset: Dataset) -> list[Project]:
+    """Projects whose stage the dataset's facet shows: internal ones, and its home project
+    (whoever sees the dataset through it sees its stage); a private project linking an
+    internal dataset must not reveal itself through the facet."""
+    return [p for p in dataset.projects.all()
+            if p.visibility == Visibility.INTERNAL or p.pk == dataset.home_project_id]
+
+
+def _dataset_entry(dataset: Dataset) -> Entry:
+    tags = [t.name for t in dataset.tags.all()]
+    columns = [c.name for c in dataset.columns.all()]
+    facets = [("tag", name, name) for name in tags]
+    facets += [
+        ("team", dataset.team.slug, dataset.team.name),
+        ("sensitivity", dataset.sensitivity, dataset.get_sensitivity_display()),
+        ("pii", "yes" if dataset.contains_pii else "no",
+         "Contains PII" if dataset.contains_pii else "No PII"),
+    ]
+    if dataset.format:
+        facets.append(("format", dataset.format.lower(), dataset.format))
+    if dataset.license:
+        facets.append(("license", dataset.license.lower(), dataset.license))
+    stages = {p.stage for p in dataset_stages(dataset)}
+    facets += [("stage", s, Stage(s).label) for s in sorted(stages)]
+    return Entry(
+        slug=dataset.slug, title=dataset.name, url=dataset.get_absolute_url(),
+        updated_at=dataset.updated_at,
+        tags_text=" ".join(name.replace("-", " ") for name in tags),
+        description=f"{dataset.description}\n{dataset.limitations}".strip(),
+        # snake_case names are split so "customer_id" is found by "customer"
+        columns_text=" ".join(f"{c} {c.replace('_', ' ')}" if "_" in c else c for c in columns),
+        scope_project_id=dataset.home_project_id,
+        owner_team_id=dataset.team_id,
+        facets=facets,
+    )
+
+
+def _model_entry(model: MLModel) -> Entry:
+    return Entry(
+        slug=model.slug, title=model.name, url=model.get_absolute_url(),
+        updated_at=model.updated_at,
+        tags_text=f"{model.task} {model.framework}",
+        description=model.description,
+        body=model.project.name,
+        scope_project_id=model.project_id,
+        facets=[("task", model.task.lower(), model.task)]
+        + ([("framework", model.framework.lower(), model.framework)] if model.framework else []),
+    )
+
+
+def register_registry_kinds() -> None:
+    register("project", label="Project", model=Project,
+             queryset=lambda: Project.objects.select_related("team"), build=_project_entry)
+    register("dataset", label="Dataset", model=Dataset,
+             queryset=lambda: Dataset.objects.select_related("team").prefetch_related(
+                 "tags", "columns", "projects"),
+             build=_dataset_entry)
+    register("model", label="Model", model=MLModel,
+             queryset=lambda: MLModel.objects.select_related("project"), build=_model_entry)

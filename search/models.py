@@ -1,0 +1,100 @@
+"""The search index: a derived read model, one row per searchable object.
+
+Why a table of its own rather than indexes on the registry tables: one query has to rank
+projects, datasets, models and (once the wiki lands) pages together, filter them by the
+permission rules and count facets, and each kind keeps its text in different columns and
+related tables (tags, schema columns, linked projects). Denormalising that into
+`SearchDocument` (text) and `SearchFacet` (one row per facet value) keeps every search to
+three SQL statements whatever the kind, lets PostgreSQL keep one stored weighted tsvector with
+a GIN index (and a trigram index on titles), and lets SQLite keep one FTS5 table in step by
+triggers. Those backend-only columns and tables are created by migration 0002, not declared
+here, so the model itself is portable.
+
+Permissions are not copied: a document stores the *inputs* of the rules (the project it lives
+under, its owner team, its kind and id for role grants), and
+`registry.permissions.document_visibility_q` applies the same rules at query time, so a
+project going private or a person joining a team needs no reindexing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+
+from registry.models import Project, Team
+
+
+class DocumentVector(models.Func):
+    """The weighted tsvector (name A > tags B > description C > columns and body D, English
+    stemming) on PostgreSQL, stored by the database as a generated column; NULL on other
+    databases, where the FTS5 table of migration 0002 does the work."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self) -> None:
+        super().__init__(
+            SearchVector("title", weight="A", config="english")
+            + SearchVector("tags_text", weight="B", config="english")
+            + SearchVector("description", weight="C", config="english")
+            + SearchVector("columns_text", "body", weight="D", config="english")
+        )
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        if connection.vendor != "postgresql":
+            return "NULL", []
+        return compiler.compile(self.source_expressions[0])
+
+
+class SearchDocument(models.Model):
+    kind = models.CharField(max_length=20)
+    object_id = models.BigIntegerField()
+    slug = models.CharField(max_length=200)
+    title = models.CharField(max_length=300)
+    url = models.CharField(max_length=500)
+    tags_text = models.TextField(blank=True)
+    description = models.TextField(blank=True)
+    columns_text = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    # Visibility inputs. No database constraint: a dangling id fails closed (the join
+    # finds no internal project), and the delete handlers reindex what pointed there.
+    scope_project = models.ForeignKey(
+        Project, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    owner_team = models.ForeignKey(
+        Team, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+    search_vector = models.GeneratedField(
+        expression=DocumentVector(), output_field=SearchVectorField(null=True), db_persist=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_document_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "title"], name="search_doc_kind_title"),
+            models.Index(fields=["kind", "-updated_at"], name="search_doc_kind_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.title}"
+
+
+class SearchFacet(models.Model):
+    """One facet value of a document (`kind` is a facet too, so one GROUP BY counts all)."""
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="facets")
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=200)
+    label = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["facet", "value", "document"], name="search_facet_lookup"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}"
