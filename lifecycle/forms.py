@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from lifecycle.models import ActionItem
-from registry.models import Person, Stage
+from registry.models import Person, Project, Stage
 
 
 class SprintForm(forms.Form):
@@ -39,14 +40,23 @@ class ApprovalForm(forms.Form):
     comment = forms.CharField(max_length=500, required=False)
 
 
-class ActionItemFilter(forms.Form):
+class _ProjectFilter(forms.Form):
+    """A filter form whose project choices are the projects the reader may see."""
+
+    project = forms.ModelChoiceField(Project.objects.none(), required=False, to_field_name="slug",
+                                     empty_label="any")
+
+    def __init__(self, *args: Any, projects: QuerySet[Project], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects.order_by("name")
+
+
+class ActionItemFilter(_ProjectFilter):
     mine = forms.BooleanField(required=False, label="Mine")
     overdue = forms.BooleanField(required=False, label="Overdue")
-    project = forms.SlugField(required=False)
     status = forms.ChoiceField(choices=[("", "any"), *ActionItem.Status.choices], required=False)
 
 
-class LessonsFilter(forms.Form):
+class LessonsFilter(_ProjectFilter):
     q = forms.CharField(required=False, label="Search", max_length=200)
-    project = forms.SlugField(required=False)
     stage = forms.ChoiceField(choices=[("", "any"), *Stage.choices], required=False)

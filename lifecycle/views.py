@@ -127,7 +127,7 @@ def action_item_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def action_items(request: HttpRequest) -> HttpResponse:
-    form = ActionItemFilter(request.GET or None)
+    form = ActionItemFilter(request.GET or None, projects=permissions.visible_projects(request.user))
     items = selectors.visible_action_items(request.user).select_related(
         "owner", "project", "sprint")
     if form.is_valid():
@@ -137,7 +137,7 @@ def action_items(request: HttpRequest) -> HttpResponse:
         if data["overdue"]:
             items = items.filter(status=ActionItem.Status.OPEN, due_on__lt=timezone.localdate())
         if data["project"]:
-            items = items.filter(project__slug=data["project"])
+            items = items.filter(project=data["project"])
         if data["status"]:
             items = items.filter(status=data["status"])
     query = request.GET.copy()
@@ -151,9 +151,10 @@ def action_items(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def lessons(request: HttpRequest) -> HttpResponse:
-    form = LessonsFilter(request.GET or None)
+    form = LessonsFilter(request.GET or None, projects=permissions.visible_projects(request.user))
     data = form.cleaned_data if form.is_valid() else {}
-    pages = selectors.lessons(user=request.user, project=data.get("project", ""),
+    project = data.get("project")
+    pages = selectors.lessons(user=request.user, project=project.slug if project else "",
                               stage=data.get("stage", ""), query=data.get("q", ""))
     page = paginate(request, pages)
     query = request.GET.copy()

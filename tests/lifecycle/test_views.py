@@ -140,3 +140,10 @@ def test_lifecycle_lists_have_bounded_queries(client, member, team, write, url, 
     client.force_login(member)
     with django_assert_max_num_queries(30):
         assert client.get(url).status_code == 200
+
+
+def test_filters_offer_only_visible_projects(client, outsider, private_project):
+    client.force_login(outsider)
+    for url in ("/action-items/", "/lessons/"):
+        assert private_project.name not in client.get(url).content.decode()
+        assert client.get(f"{url}?project={private_project.slug}").status_code == 400
