@@ -25,10 +25,9 @@ def pytest_collection_modifyitems(config, items):
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skip(
                 reason="needs PostgreSQL: run with DATABASE_URL=postgres://... (CI does)"))
-        if "redis" in item.keywords and not os.environ.get("CELERY_BROKER_URL", "").startswith(
-                "redis://"):
+        if "redis" in item.keywords and not os.environ.get("REDIS_URL", "").startswith("redis://"):
             item.add_marker(pytest.mark.skip(
-                reason="needs Redis: run with CELERY_BROKER_URL=redis://... (CI does)"))
+                reason="needs Redis: run with REDIS_URL=redis://... (CI does)"))
 
 
 @pytest.fixture

@@ -63,3 +63,21 @@ def test_the_schema_endpoint_serves_openapi_3(client):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     assert response.json()["openapi"].startswith("3.")
+
+
+@pytest.mark.redis
+def test_throttle_counts_live_in_redis_so_every_worker_shares_them(token_client, member):
+    import redis
+    from django.core.cache import caches
+
+    assert type(caches["default"]).__name__ == "RedisCache"
+    client = token_client(member)
+    with override_settings(REST_FRAMEWORK=rates("2/min", "60/min")):
+        cache.clear()
+        for _ in range(2):
+            assert client.get("/api/v1/teams/").status_code == 200
+        # a separate connection (as another gunicorn worker has) sees the same counter
+        other_worker = redis.Redis.from_url(settings.REDIS_URL)
+        assert other_worker.keys(f"*throttle_user_{member.pk}")
+        assert client.get("/api/v1/teams/").status_code == 429
+        cache.clear()
