@@ -104,7 +104,7 @@ def action_item_add(request: HttpRequest, slug: str, number: int) -> HttpRespons
     form = ActionItemForm(request.POST)
     if submit(form, lambda: services.action_item_add(sprint=sprint, by=request.user,
                                                      **form.cleaned_data)):
-        return redirect(sprint)
+        return redirect(_next_or(request, sprint.get_absolute_url()))
     return form_page(request, form, f"Add an action item to {sprint}", back=sprint)
 
 
@@ -118,11 +118,16 @@ def action_item_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionItemUpdateForm(request.POST)
     if submit(form, lambda: services.action_item_update(item=item, by=request.user,
                                                         **form.cleaned_data)):
-        target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            target = item.sprint.get_absolute_url()
-        return redirect(target)
+        return redirect(_next_or(request, item.sprint.get_absolute_url()))
     return form_page(request, form, f"Update “{item}”", back=item.sprint)
+
+
+def _next_or(request: HttpRequest, fallback: str) -> str:
+    """Where to go back to after a form posted from another page (only this site)."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
 
 
 @login_required

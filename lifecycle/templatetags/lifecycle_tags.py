@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from lifecycle import gates
-from lifecycle.models import Sprint
+from lifecycle.forms import ActionItemForm
+from lifecycle.models import ActionItem, Sprint
 from lifecycle.selectors import latest_allowed_end
 from registry import permissions
 from registry.models import Stage
@@ -46,4 +48,24 @@ def approval_panel(context: dict[str, Any], page: Any) -> dict[str, Any]:
         "can_approve": user.pk in reviewers and approval is None,
         "can_request": project is not None and permissions.can_edit_project(user, project),
         "request": context["request"],
+    }
+
+
+@register.inclusion_tag("lifecycle/_retrospective_items.html", takes_context=True)
+def retrospective_items(context: dict[str, Any], page: Any) -> dict[str, Any]:
+    """On a retrospective page: its sprint's action items, editable in place, and the open
+    items carried over from earlier sprints."""
+    sprint = Sprint.objects.filter(retrospective=page).select_related("project").first()
+    if sprint is None:
+        return {"sprint": None}
+    user = context["request"].user
+    can_edit = permissions.can_edit_project(user, sprint.project)
+    carried = ActionItem.objects.filter(
+        project=sprint.project, status=ActionItem.Status.OPEN, sprint__number__lt=sprint.number,
+    ).select_related("owner", "sprint")
+    return {
+        "sprint": sprint, "page": page, "can_edit": can_edit, "request": context["request"],
+        "items": sprint.action_items.select_related("owner"), "carried": carried,
+        "statuses": ActionItem.Status.choices, "item_form": ActionItemForm() if can_edit else None,
+        "today": timezone.localdate(),
     }

@@ -147,3 +147,22 @@ def test_filters_offer_only_visible_projects(client, outsider, private_project):
     for url in ("/action-items/", "/lessons/"):
         assert private_project.name not in client.get(url).content.decode()
         assert client.get(f"{url}?project={private_project.slug}").status_code == 400
+
+
+def test_action_items_are_edited_from_the_retrospective_page(client, member, project):
+    sprint = services.sprint_create(project=project, starts_on=date(2026, 11, 2),
+                                    ends_on=date(2026, 11, 13), by=member)
+    retro = services.retrospective_write(sprint=sprint, by=member)
+    client.force_login(member)
+    url = retro.get_absolute_url()
+    response = client.post(f"/projects/{project.slug}/sprints/1/items/",
+                           {"text": "Write the drift plan", "owner": "member", "next": url})
+    assert response["Location"] == url
+    item = ActionItem.objects.get(sprint=sprint)
+    assert "Write the drift plan" in client.get(url).content.decode()
+    response = client.post(f"/action-items/{item.pk}/", {"status": "dropped", "next": url})
+    assert response["Location"] == url
+    item.refresh_from_db()
+    assert item.status == "dropped"
+    evil = client.post(f"/action-items/{item.pk}/", {"status": "open", "next": "https://evil.example/"})
+    assert evil["Location"] == sprint.get_absolute_url()
