@@ -13,13 +13,13 @@ engine pick it up.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import unescape
 
 from django.db.models import Model, QuerySet
-from django.utils.html import strip_tags
 
 from registry.models import Dataset, MLModel, Project, Stage, Visibility
 
@@ -150,12 +150,13 @@ def register_registry_kinds() -> None:
 
 # --- the wiki's kinds ---------------------------------------------------------------------
 RETROSPECTIVE_TEMPLATE = "retrospective"
+TAG = re.compile(r"<[^>]*>")  # the HTML is sanitized already: only its words are wanted
 
 
 def page_text(html: str) -> str:
     """A page's words as plain text, from its sanitized HTML: what is indexed and what
     snippets quote, with no markdown or markup in them."""
-    return " ".join(unescape(strip_tags(html.replace("<", " <"))).split())
+    return " ".join(unescape(TAG.sub(" ", html)).split())
 
 
 def _page_entry(page: Model) -> Entry:
