@@ -308,7 +308,7 @@ def search(*, user: User, q: str = "", types: Iterable[str] = (),
     docs = permissions.visible_documents(user, SearchDocument.objects.all())
     typed = docs.filter(kind__in=types) if types else docs
     candidates: _Candidates | None = None
-    plain = False
+    asked, plain = q, False
     facet_rows: list[dict] = []
     if not q and not clean_filters:
         counted = _bucket_counts(user, types, ["kind", *(CATALOG_FACETS if with_facets else [])])
@@ -345,7 +345,7 @@ def search(*, user: User, q: str = "", types: Iterable[str] = (),
     if q and not total:
         suggestions = [s for s in backend.suggest(typed, q) if s.lower() != q.lower()]
     return SearchResults(
-        query=q, types=types, filters=clean_filters, sort=sort, page=page, page_size=page_size,
+        query=asked, types=types, filters=clean_filters, sort=sort, page=page, page_size=page_size,
         total=total, hits=hits, kind_counts=kind_counts,
         facets=_facet_values(facet_rows, clean_filters) if with_facets else {},
         suggestions=suggestions, capped=capped, corrected=q if plain else "",

@@ -242,8 +242,9 @@ class Command(BaseCommand):
             return title, [
                 ("What went well", f"The {noun} pipeline for {use} {rng.choice(VERBS)} "
                                    f"{rng.choice(QUALIFIERS)} data on time; {rng.choice(CAVEATS).lower()}."),
-                ("What did not go well", f"{rng.choice(CAVEATS)}. The {domain} team lost "
-                                         f"two days to {rng.choice(COLUMNS)} mismatches in the {rng.choice(SOURCES)}."),
+                ("What did not go well", f"{rng.choice(CAVEATS)}. The {domain} team lost two "
+                                         f"days to {rng.choice(COLUMNS)} mismatches in the "
+                                         f"{rng.choice(SOURCES)}."),
                 ("Lessons", f"Check {rng.choice(COLUMNS)} and {rng.choice(COLUMNS)} before training; "
                             f"{rng.choice(GRAINS)} data needs a freshness alert."),
             ]
