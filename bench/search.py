@@ -67,6 +67,11 @@ PERM = """(d.scope_project_id IS NULL OR p.visibility = 'internal'
               WHERE person_id = %(u)s AND dataset_id IS NOT NULL))
   OR (d.kind = 'model' AND d.object_id IN (SELECT model_id FROM registry_roleassignment
               WHERE person_id = %(u)s AND model_id IS NOT NULL)))"""
+GRANTS = """(d.owner_team_id IN (SELECT team_id FROM registry_membership WHERE person_id = %(u)s)
+  OR (d.kind = 'dataset' AND d.object_id IN (SELECT dataset_id FROM registry_roleassignment
+              WHERE person_id = %(u)s AND dataset_id IS NOT NULL))
+  OR (d.kind = 'model' AND d.object_id IN (SELECT model_id FROM registry_roleassignment
+              WHERE person_id = %(u)s AND model_id IS NOT NULL)))"""
 OWN_PRIVATE = """(SELECT id FROM registry_project WHERE visibility = 'private' AND (
   team_id IN (SELECT team_id FROM registry_membership WHERE person_id = %(u)s)
   OR id IN (SELECT project_id FROM registry_roleassignment
@@ -108,7 +113,7 @@ def hand_sql(user_id: int, q: str, types: list[str], filters: dict[str, list[str
                         f"JOIN search_searchdocument d ON d.id = f.document_id LEFT JOIN registry_project p "
                         f"ON p.id = d.scope_project_id WHERE f.facet IN {facets} "
                         f"AND d.private_scope_id IS NOT NULL AND d.private_scope_id NOT IN {OWN_PRIVATE} "
-                        f"AND {PERM} {kinds.replace('kind', 'd.kind')} GROUP BY 1, 2, 3", params)
+                        f"AND {GRANTS} {kinds.replace('kind', 'd.kind')} GROUP BY 1, 2, 3", params)
             cur.fetchall()
             statements += 2
             total = sum(row[3] for row in counted if row[1] == "kind")

@@ -106,7 +106,8 @@ class SearchView(ApiView):
                                "selected": v.selected} for v in values]
                        for name, values in results.facets.items()})
         return Response({
-            "count": results.total, "count_capped": results.capped, "page": results.page, "num_pages": results.num_pages,
+            "count": results.total, "count_capped": results.capped, "page": results.page,
+            "num_pages": results.num_pages,
             "results": SearchHitSerializer(results.hits, many=True).data,
             "facets": facets, "suggestions": results.suggestions,
         })

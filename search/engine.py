@@ -223,8 +223,9 @@ def _bucket_counts(user: User, kinds: list[str], facet_names: Iterable[str]) -> 
     own = _visible_private_projects(user)
     rows = list(counts.filter(Q(bucket=0) | Q(bucket__in=own))
                 .values(*group).annotate(n=Sum("n"), label=Max("label")).order_by())
-    extra = (permissions.visible_documents(user, facets.exclude(document__private_scope_id__in=own),
-                                           "document__")
+    # in a private project they cannot read, a user sees only what the grants show them
+    extra = (facets.exclude(document__private_scope_id__in=own)
+             .filter(permissions.document_grant_q(user, "document__"))
              .values(kind=F("document__kind"), facet_name=F("facet"), facet_value=F("value"))
              .annotate(n=Count("id"), label=Max("label")).order_by())
     totals: dict[tuple[str, str, str], dict] = {(r["kind"], r["facet"], r["value"]): r for r in rows}

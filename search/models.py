@@ -91,7 +91,7 @@ class SearchDocument(models.Model):
         indexes = [
             models.Index(fields=["kind", "title"], name="search_doc_kind_title"),
             models.Index(fields=["kind", "-updated_at"], name="search_doc_kind_updated"),
-            models.Index(fields=["private_scope_id", "owner_team"], name="search_doc_private_scope",
+            models.Index(fields=["owner_team", "private_scope_id"], name="search_doc_private_scope",
                          condition=models.Q(private_scope_id__isnull=False)),
         ]
 

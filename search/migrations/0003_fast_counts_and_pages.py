@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='searchdocument',
-            index=models.Index(condition=models.Q(('private_scope_id__isnull', False)), fields=['private_scope_id', 'owner_team'], name='search_doc_private_scope'),
+            index=models.Index(condition=models.Q(('private_scope_id__isnull', False)), fields=['owner_team', 'private_scope_id'], name='search_doc_private_scope'),
         ),
         migrations.AddConstraint(
             model_name='searchfacetcount',
