@@ -2,12 +2,15 @@
 
     search(user=..., q=..., types=..., filters=..., sort=..., page=...) -> SearchResults
 
-Costs a fixed number of queries whatever the size: kind counts (the total; counted again
-with trigram matching when full text finds nothing, on PostgreSQL), facet counts
-(catalog only), one page of hits with rank and snippet, the facets of that page, and on an
-empty result the did-you-mean suggestions. Permissions are part of every one of those WHERE
-clauses (`registry.permissions.visible_documents`), so no count reveals a hidden object.
-Only the page of hits shown gets a snippet; rank is computed for matching rows only.
+A fixed number of statements whatever the size. With a query or a filter: one statement
+fetches the candidates (name matches, then the rest, each LIMIT cap + 1) — they give the
+kind counts and the catalog's facet counts, capped — then one ranks only those candidates
+and takes a page with snippets, one reads the page's facets; a one-word query that finds
+nothing tries the word corrected from the titles' vocabulary; no hits give a did-you-mean.
+With neither: counts come from SearchFacetCount (pre-aggregated per visibility bucket) plus
+an exact count of what the user sees only through a grant, and the page walks an index.
+Permissions are part of every WHERE clause (`registry.permissions`), so no count reveals a
+hidden object.
 """
 
 from __future__ import annotations
