@@ -33,11 +33,13 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from registry.models import Membership, Person  # noqa: E402
 from search import engine  # noqa: E402
-from search.backends import SUGGESTION_THRESHOLD, TRIGRAM_MIN_LENGTH  # noqa: E402
+from search.backends import MATCH_THRESHOLD, SUGGESTION_THRESHOLD  # noqa: E402
 from search.kinds import MARK_END, MARK_START  # noqa: E402
 
 MIX: list[tuple[str, str, list[str], dict[str, list[str]]]] = [
     # (label, q, types, filters)
+    ("word", "retrospective", [], {}),
+    ("word", "lessons", [], {}),
     ("word", "churn", [], {}),
     ("word", "invoices", [], {}),
     ("word", "payments", [], {}),
@@ -65,82 +67,132 @@ PERM = """(d.scope_project_id IS NULL OR p.visibility = 'internal'
               WHERE person_id = %(u)s AND dataset_id IS NOT NULL))
   OR (d.kind = 'model' AND d.object_id IN (SELECT model_id FROM registry_roleassignment
               WHERE person_id = %(u)s AND model_id IS NOT NULL)))"""
+GRANTS = """(d.owner_team_id IN (SELECT team_id FROM registry_membership WHERE person_id = %(u)s)
+  OR (d.kind = 'dataset' AND d.object_id IN (SELECT dataset_id FROM registry_roleassignment
+              WHERE person_id = %(u)s AND dataset_id IS NOT NULL))
+  OR (d.kind = 'model' AND d.object_id IN (SELECT model_id FROM registry_roleassignment
+              WHERE person_id = %(u)s AND model_id IS NOT NULL)))"""
+OWN_PRIVATE = """(SELECT id FROM registry_project WHERE visibility = 'private' AND (
+  team_id IN (SELECT team_id FROM registry_membership WHERE person_id = %(u)s)
+  OR id IN (SELECT project_id FROM registry_roleassignment
+            WHERE person_id = %(u)s AND project_id IS NOT NULL)))"""
 TSQ = "websearch_to_tsquery('english'::regconfig, %(q)s)"
+PLAIN = "plainto_tsquery('english'::regconfig, %(q)s)"
+FACETS = "('tag','team','sensitivity','format','license','pii','stage')"
+FROM = "FROM search_searchdocument d LEFT JOIN registry_project p ON p.id = d.scope_project_id"
+HEADLINE = ("ts_headline('english'::regconfig, d.description || ' ' || d.body, {tsq}, "
+            "'StartSel=' || %(start)s || ', StopSel=' || %(stop)s || ', MaxWords=28, MinWords=10, "
+            "MaxFragments=2, FragmentDelimiter=\" … \"')")
 
 
 def hand_sql(user_id: int, q: str, types: list[str], filters: dict[str, list[str]]) -> int:
-    """The same answer as engine.search, written by hand. Returns the statement count."""
-    params: dict = {"u": user_id, "q": q, "types": types or None}
+    """The same answer as engine.search, written by hand on the same tables and with the
+    same semantics (candidates capped per tier, name matches ranked first, counts from the
+    buckets when there is neither query nor filter). Returns the statement count."""
+    cap = engine.count_cap()
+    params: dict = {"u": user_id, "q": q, "types": types or None, "cap": cap + 1,
+                    "start": MARK_START, "stop": MARK_END}
+    where = [PERM] + (["d.kind = ANY(%(types)s)"] if types else [])
+    for i, (facet, values) in enumerate(filters.items()):
+        for j, value in enumerate(values):
+            params[f"f{i}_{j}"], params[f"v{i}_{j}"] = facet, value
+            where.append(f"d.id IN (SELECT document_id FROM search_searchfacet "
+                         f"WHERE facet = %(f{i}_{j})s AND value = %(v{i}_{j})s)")
+    base = f"{FROM} WHERE " + " AND ".join(where)
     statements = 0
-
-    def clauses(typo: bool) -> list[str]:
-        where = [PERM]
-        if q:
-            where.append(f"(d.search_vector @@ {TSQ}" + (" OR %(q)s <%% d.title)" if typo else ")"))
-        for i, (facet, values) in enumerate(filters.items()):
-            for j, value in enumerate(values):
-                params[f"f{i}_{j}"], params[f"v{i}_{j}"] = facet, value
-                where.append(f"d.id IN (SELECT document_id FROM search_searchfacet "
-                             f"WHERE facet = %(f{i}_{j})s AND value = %(v{i}_{j})s)")
-        return where
-
-    typo = False
     with connection.cursor() as cur:
-        for typo in (False, True):  # trigram titles only when full text finds nothing
-            where = clauses(typo)
-            base = ("FROM search_searchdocument d LEFT JOIN registry_project p "
-                    "ON p.id = d.scope_project_id WHERE " + " AND ".join(where))
-            cur.execute(f"SELECT d.kind, count(*) {base} GROUP BY d.kind", params)
-            counts = dict(cur.fetchall())
-            statements += 1
-            if counts or not q or len(q) < TRIGRAM_MIN_LENGTH or '"' in q:
-                break
-        typed = base + (" AND d.kind = ANY(%(types)s)" if types else "")
-        total = sum(n for k, n in counts.items() if not types or k in types)
-        if types == ["dataset"]:
-            cur.execute("SELECT f.facet, f.value, f.label, count(*) FROM search_searchfacet f "
-                        "JOIN search_searchdocument d ON d.id = f.document_id "
-                        "LEFT JOIN registry_project p ON p.id = d.scope_project_id WHERE "
-                        + " AND ".join(where) + " AND d.kind = 'dataset' AND f.facet IN "
-                        "('tag','team','sensitivity','format','license','pii','stage') "
-                        "GROUP BY 1, 2, 3", params)
+        ids: list[int] = []
+        if not q and not filters:
+            kinds = "AND kind = ANY(%(types)s)" if types else ""
+            facets = "('kind'," + FACETS[1:] if types == ["dataset"] else "('kind')"
+            cur.execute(f"SELECT kind, facet, value, sum(n), max(label) FROM search_searchfacetcount "
+                        f"WHERE n > 0 AND facet IN {facets} {kinds} AND (bucket = 0 OR bucket IN "
+                        f"{OWN_PRIVATE}) GROUP BY 1, 2, 3", params)
+            counted = cur.fetchall()
+            cur.execute(f"SELECT d.kind, f.facet, f.value, count(*), max(f.label) FROM search_searchfacet f "
+                        f"JOIN search_searchdocument d ON d.id = f.document_id LEFT JOIN registry_project p "
+                        f"ON p.id = d.scope_project_id WHERE f.facet IN {facets} "
+                        f"AND d.private_scope_id IS NOT NULL AND d.private_scope_id NOT IN {OWN_PRIVATE} "
+                        f"AND {GRANTS} {kinds.replace('kind', 'd.kind')} GROUP BY 1, 2, 3", params)
             cur.fetchall()
-            statements += 1
-        if total:
-            if q:
-                rank = (f"ts_rank(d.search_vector, {TSQ})"
-                        + (" + word_similarity(%(q)s, d.title) * 0.5" if typo else ""))
-                params.update(start=MARK_START, stop=MARK_END)
-                cur.execute(
-                    f"SELECT s.*, ts_headline('english'::regconfig, s.description || ' ' || s.body, "
-                    f"{TSQ}, 'StartSel=' || %(start)s || ', StopSel=' || %(stop)s || "
-                    f"', MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"') "
-                    f"FROM (SELECT d.id, d.kind, d.object_id, d.slug, d.title, d.url, d.updated_at,"
-                    f" d.description, d.body, {rank} AS rank {typed} "
-                    f"ORDER BY rank DESC, d.title, d.id LIMIT 20) s ORDER BY s.rank DESC, s.title, s.id",
-                    params)
-            else:
-                cur.execute(f"SELECT d.id, d.kind, d.object_id, d.slug, d.title, d.url, d.updated_at,"
-                            f" substr(d.description, 1, 240) {typed} ORDER BY d.title, d.id LIMIT 20",
-                            params)
-            ids = [row[0] for row in cur.fetchall()]
-            statements += 1
-            cur.execute("SELECT document_id, facet, value, label FROM search_searchfacet "
-                        "WHERE document_id = ANY(%s) AND facet <> 'kind' ORDER BY facet, label",
-                        [ids])
-            cur.fetchall()
-            statements += 1
-        elif q:
-            with transaction.atomic():
-                cur.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-                            [SUGGESTION_THRESHOLD])
-                cur.execute("SELECT d.title, word_similarity(%(q)s, d.title) AS s FROM "
-                            "search_searchdocument d LEFT JOIN registry_project p "
-                            "ON p.id = d.scope_project_id WHERE " + PERM + " AND %(q)s <%% d.title"
-                            + (" AND d.kind = ANY(%(types)s)" if types else "")
-                            + " ORDER BY s DESC, d.title LIMIT 8", params)
-                cur.fetchall()
             statements += 2
+            total = sum(row[3] for row in counted if row[1] == "kind")
+            if total:
+                cur.execute(f"SELECT d.id, d.kind, d.object_id, d.slug, d.title, d.url, d.updated_at, "
+                            f"substr(d.description || ' ' || d.body, 1, 240) {base} "
+                            f"ORDER BY d.title, d.id LIMIT 20", params)
+                ids = [row[0] for row in cur.fetchall()]
+                statements += 1
+        else:
+            tsq, title_only = TSQ, False
+            for attempt in (0, 1):
+                if q and not title_only:
+                    sql = (f"SELECT * FROM (SELECT d.id, d.kind, 1 {base} AND d.title_vector @@ {tsq} "
+                           f"LIMIT %(cap)s) t1 UNION ALL SELECT * FROM (SELECT d.id, d.kind, 0 {base} "
+                           f"AND d.search_vector @@ {tsq} AND NOT d.title_vector @@ {tsq} LIMIT %(cap)s) t2")
+                elif q:
+                    sql = f"SELECT d.id, d.kind, 1 {base} AND d.title_vector @@ {tsq} LIMIT %(cap)s"
+                else:
+                    sql = f"SELECT d.id, d.kind, 0 {base} LIMIT %(cap)s"
+                cur.execute(sql, params)
+                rows = cur.fetchall()[:cap]
+                statements += 1
+                if rows or attempt or not q or len(q.split()) > 1 or '"' in q:
+                    break
+                with transaction.atomic():  # typo: correct the word from the titles' vocabulary
+                    cur.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+                                [MATCH_THRESHOLD])
+                    cur.execute("SELECT word FROM search_searchterm WHERE word %% lower(%(q)s) "
+                                "ORDER BY similarity(word, lower(%(q)s)) DESC, word LIMIT 1", params)
+                    found = cur.fetchone()
+                statements += 2
+                if not found or found[0] == q.lower():
+                    break
+                params["q"], tsq, title_only = found[0], PLAIN, True
+            ids = [r[0] for r in rows]
+            params["ids"], params["first"] = ids, [r[0] for r in rows if r[2]]
+            if types == ["dataset"] and ids:
+                cur.execute(f"SELECT facet, value, count(*), max(label) FROM search_searchfacet "
+                            f"WHERE document_id = ANY(%(ids)s) AND facet IN {FACETS} GROUP BY 1, 2",
+                            params)
+                cur.fetchall()
+                statements += 1
+            if ids and q:
+                cur.execute(f"SELECT d.id, d.kind, d.object_id, d.slug, d.title, d.url, d.updated_at, "
+                            f"{HEADLINE.format(tsq=tsq)} FROM (SELECT d.*, "
+                            f"ts_rank(d.search_vector, {tsq}) AS rank, (d.id = ANY(%(first)s)) AS tier "
+                            f"FROM search_searchdocument d WHERE d.id = ANY(%(ids)s) "
+                            f"ORDER BY tier DESC, rank DESC, d.title, d.id LIMIT 20) d "
+                            f"ORDER BY d.tier DESC, d.rank DESC, d.title, d.id", params)
+                ids = [row[0] for row in cur.fetchall()]
+                statements += 1
+            elif ids:
+                cur.execute(f"SELECT d.id, d.kind, d.object_id, d.slug, d.title, d.url, d.updated_at, "
+                            f"substr(d.description || ' ' || d.body, 1, 240) {base} "
+                            f"ORDER BY d.title, d.id LIMIT 20", params)
+                ids = [row[0] for row in cur.fetchall()]
+                statements += 1
+            elif q:
+                with transaction.atomic():  # did-you-mean, offered only if it finds something
+                    cur.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+                                [SUGGESTION_THRESHOLD])
+                    cur.execute("SELECT DISTINCT ON (w) w, t.word FROM unnest(%s::text[]) AS w "
+                                "JOIN search_searchterm t ON t.word %% w "
+                                "ORDER BY w, similarity(t.word, w) DESC, t.word",
+                                [q.lower().replace('"', "").split()])
+                    best = dict(cur.fetchall())
+                statements += 2
+                words = q.lower().replace('"', "").split()
+                if all(w in best for w in words) and [best[w] for w in words] != words:
+                    params["s"] = " ".join(best[w] for w in words)
+                    cur.execute(f"SELECT 1 {base} AND d.search_vector @@ "
+                                "websearch_to_tsquery('english'::regconfig, %(s)s) LIMIT 1", params)
+                    statements += 1
+        if ids:
+            cur.execute("SELECT document_id, facet, value, label FROM search_searchfacet "
+                        "WHERE document_id = ANY(%s) AND facet <> 'kind' ORDER BY facet, label", [ids])
+            cur.fetchall()
+            statements += 1
     return statements
 
 

@@ -114,7 +114,15 @@ def document_visibility_q(user: Person, prefix: str = "") -> Q:
     return (
         Q(**{f"{prefix}scope_project__isnull": True})
         | project_visibility_q(user, f"{prefix}scope_project__")
-        | Q(**{f"{prefix}owner_team_id__in": _team_ids(user)})
+        | document_grant_q(user, prefix)
+    )
+
+
+def document_grant_q(user: Person, prefix: str = "") -> Q:
+    """The part of `document_visibility_q` that does not go through the scope project: the
+    owner team, and role grants on the object itself."""
+    return (
+        Q(**{f"{prefix}owner_team_id__in": _team_ids(user)})
         | Q(**{f"{prefix}kind": "dataset",
                f"{prefix}object_id__in": _role_target_ids(user, "dataset")})
         | Q(**{f"{prefix}kind": "model", f"{prefix}object_id__in": _role_target_ids(user, "model")})

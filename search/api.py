@@ -52,6 +52,8 @@ class FacetValueSerializer(serializers.Serializer):
 
 class SearchResultsSerializer(serializers.Serializer):
     count = serializers.IntegerField()
+    count_capped = serializers.BooleanField(
+        help_text="More matches than the count cap: count and facet counts are lower bounds.")
     page = serializers.IntegerField()
     num_pages = serializers.IntegerField()
     results = SearchHitSerializer(many=True)
@@ -104,7 +106,8 @@ class SearchView(ApiView):
                                "selected": v.selected} for v in values]
                        for name, values in results.facets.items()})
         return Response({
-            "count": results.total, "page": results.page, "num_pages": results.num_pages,
+            "count": results.total, "count_capped": results.capped, "page": results.page,
+            "num_pages": results.num_pages,
             "results": SearchHitSerializer(results.hits, many=True).data,
             "facets": facets, "suggestions": results.suggestions,
         })

@@ -13,4 +13,5 @@ class SearchConfig(AppConfig):
         connection_created.connect(backends.tune_connection, dispatch_uid="search-trigram")
 
         kinds.register_registry_kinds()  # connects each kind's save/delete signals
+        kinds.register_wiki_kinds()
         signals.connect()

@@ -2,33 +2,39 @@
 
     search(user=..., q=..., types=..., filters=..., sort=..., page=...) -> SearchResults
 
-Costs a fixed number of queries whatever the size: kind counts (the total; counted again
-with trigram matching when full text finds nothing, on PostgreSQL), facet counts
-(catalog only), one page of hits with rank and snippet, the facets of that page, and on an
-empty result the did-you-mean suggestions. Permissions are part of every one of those WHERE
-clauses (`registry.permissions.visible_documents`), so no count reveals a hidden object.
-Only the page of hits shown gets a snippet; rank is computed for matching rows only.
+A fixed number of statements whatever the size. With a query or a filter: one statement
+fetches the candidates (name matches, then the rest, each LIMIT cap + 1) — they give the
+kind counts and the catalog's facet counts, capped — then one ranks only those candidates
+and takes a page with snippets, one reads the page's facets; a one-word query that finds
+nothing tries the word corrected from the titles' vocabulary; no hits give a did-you-mean.
+With neither: counts come from SearchFacetCount (pre-aggregated per visibility bucket) plus
+an exact count of what the user sees only through a grant, and the page walks an index.
+Permissions are part of every WHERE clause (`registry.permissions`), so no count reveals a
+hidden object.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connection
+from django.db.models import Case, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from registry import permissions, selectors
-from registry.models import Dataset
+from registry.models import Dataset, Visibility
 from registry.permissions import User
 from search.backends import Plain, get_backend
 from search.kinds import KINDS, MARK_END, MARK_START
-from search.models import SearchDocument, SearchFacet
+from search.models import SearchDocument, SearchFacet, SearchFacetCount
 
 SORTS = ("relevance", "name", "updated")
 CATALOG_FACETS = ("tag", "team", "sensitivity", "format", "license", "pii", "stage")
@@ -37,6 +43,7 @@ PAGE_SIZE = 20
 MAX_PAGE = 500
 MAX_QUERY_LENGTH = 200
 MAX_FACET_VALUES = 30
+DEFAULT_COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,8 @@ class SearchResults:
     kind_counts: dict[str, int]
     facets: dict[str, list[FacetValue]]
     suggestions: list[str]
+    capped: bool = False  # more matches than count_cap(): total and counts are lower bounds
+    corrected: str = ""  # the words searched instead of a misspelt query
 
     @property
     def num_pages(self) -> int:
@@ -123,12 +132,16 @@ def _clean(q: str, types: Iterable[str], filters: Mapping[str, Iterable[str]] | 
     return q, types, {k: v for k, v in clean_filters.items() if v}
 
 
-def _conditions(q: str, filters: Mapping[str, list[str]], prefix: str = "",
-                fuzzy: bool = False) -> Q:
+def count_cap() -> int:
+    """Matches are counted (and ranked) up to this many; beyond it the total reads "N+"."""
+    return int(getattr(settings, "SEARCH_COUNT_CAP", DEFAULT_COUNT_CAP))
+
+
+def _conditions(q: str, filters: Mapping[str, list[str]], prefix: str = "") -> Q:
     """Everything but the type: the query and the facet filters (values AND together)."""
     condition = Q()
     if q:
-        condition &= get_backend().match(q, prefix, fuzzy)
+        condition &= get_backend().match(q, prefix)
     for facet, values in filters.items():
         for value in values:
             condition &= Q(**{f"{prefix}id__in": SearchFacet.objects.filter(
@@ -137,25 +150,104 @@ def _conditions(q: str, filters: Mapping[str, list[str]], prefix: str = "",
 
 
 def matching(user: User, *, q: str = "", types: Iterable[str] = (),
-             filters: Mapping[str, list[str]] | None = None,
-             fuzzy: bool = False) -> QuerySet[SearchDocument]:
-    """The documents `user` may see that match, unranked (callers add what they need)."""
+             filters: Mapping[str, list[str]] | None = None) -> QuerySet[SearchDocument]:
+    """The documents `user` may see that match, unranked and uncapped (callers add what
+    they need)."""
     docs = permissions.visible_documents(user, SearchDocument.objects.all())
-    docs = docs.filter(_conditions(q, filters or {}, fuzzy=fuzzy))
+    docs = docs.filter(_conditions(q, filters or {}))
     types = list(types)
     return docs.filter(kind__in=types) if types else docs
 
 
-def _facet_counts(user: User, q: str, filters: Mapping[str, list[str]],
-                  fuzzy: bool) -> dict[str, list[FacetValue]]:
-    rows = (permissions.visible_documents(user, SearchFacet.objects.all(), "document__")
-            .filter(_conditions(q, filters, "document__", fuzzy), document__kind="dataset",
-                    facet__in=CATALOG_FACETS)
-            .values("facet", "value", "label").annotate(n=Count("id")).order_by())
+@dataclass
+class _Candidates:
+    """Up to cap + 1 matching documents per tier (name matches, then the rest), in no order:
+    what is counted, what facet counts are taken from, and what relevance ranks."""
+
+    rows: list[tuple[int, str, int]]  # id, kind, tier (1: the name matches)
+    capped: bool
+
+    def ids(self, kinds: Iterable[str] = ()) -> list[int]:
+        kinds = set(kinds)
+        return [i for i, kind, _ in self.rows if not kinds or kind in kinds]
+
+    def name_matches(self) -> list[int]:
+        return [i for i, _, tier in self.rows if tier]
+
+
+def _candidates(docs: QuerySet, q: str, filters: Mapping[str, list[str]], cap: int,
+                title_words: str | None = None) -> _Candidates:
+    """One statement: the two tiers, each LIMIT cap + 1, as a UNION ALL."""
+    backend = get_backend()
+    docs = docs.filter(_conditions("", filters))
+    if title_words is not None:
+        tiers = [docs.filter(backend.title_words(title_words))]
+    elif q and (title := backend.title_match(q)) is not None:
+        tiers = [docs.filter(title), docs.filter(backend.match(q)).exclude(title)]
+    else:
+        tiers = [docs.filter(backend.match(q)) if q else docs]
+    parts, params = [], []
+    for number, tier in enumerate(tiers):
+        try:
+            sql, tier_params = tier.values_list("id", "kind")[:cap + 1].query.sql_with_params()
+        except EmptyResultSet:  # .none(): an anonymous user, a query with no words
+            continue
+        parts.append(f"SELECT t{number}.*, {1 if number == 0 and len(tiers) > 1 or title_words else 0} "
+                     f"FROM ({sql}) t{number}")
+        params += tier_params
+    if not parts:
+        return _Candidates(rows=[], capped=False)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    capped = len(rows) > cap
+    return _Candidates(rows=rows[:cap] if capped else rows, capped=capped)
+
+
+def _visible_private_projects(user: User) -> QuerySet:
+    return permissions.visible_projects(user).filter(visibility=Visibility.PRIVATE).values("pk")
+
+
+def _bucket_counts(user: User, kinds: list[str], facet_names: Iterable[str]) -> list[dict]:
+    """Counts of every (kind, facet, value) `user` may see, with no query and no filter:
+    the pre-aggregated buckets they see (every signed-in user's, their private projects')
+    plus an exact count of the few documents they see only through their team or a role
+    in a private project they cannot read. The permission rule runs in SQL either way."""
+    if not user.is_authenticated:
+        return []
+    counts = SearchFacetCount.objects.filter(facet__in=facet_names, n__gt=0)
+    facets = SearchFacet.objects.filter(facet__in=facet_names,
+                                        document__private_scope_id__isnull=False)
+    if kinds:
+        counts, facets = counts.filter(kind__in=kinds), facets.filter(document__kind__in=kinds)
+    group = ("kind", "facet", "value")
+    if user.is_staff:
+        return list(counts.values(*group).annotate(n=Sum("n"), label=Max("label")).order_by())
+    own = _visible_private_projects(user)
+    rows = list(counts.filter(Q(bucket=0) | Q(bucket__in=own))
+                .values(*group).annotate(n=Sum("n"), label=Max("label")).order_by())
+    # in a private project they cannot read, a user sees only what the grants show them
+    extra = (facets.exclude(document__private_scope_id__in=own)
+             .filter(permissions.document_grant_q(user, "document__"))
+             .values(kind=F("document__kind"), facet_name=F("facet"), facet_value=F("value"))
+             .annotate(n=Count("id"), label=Max("label")).order_by())
+    totals: dict[tuple[str, str, str], dict] = {(r["kind"], r["facet"], r["value"]): r for r in rows}
+    for row in extra:
+        key = (row["kind"], row["facet_name"], row["facet_value"])
+        if key in totals:
+            totals[key]["n"] += row["n"]
+        else:
+            totals[key] = {"kind": key[0], "facet": key[1], "value": key[2], "n": row["n"],
+                           "label": row["label"]}
+    return list(totals.values())
+
+
+def _facet_values(rows: Iterable[dict], filters: Mapping[str, list[str]]) -> dict[str, list[FacetValue]]:
     facets: dict[str, list[FacetValue]] = {name: [] for name in CATALOG_FACETS}
     for row in rows:
-        selected = row["value"] in filters.get(row["facet"], [])
-        facets[row["facet"]].append(FacetValue(row["value"], row["label"], row["n"], selected))
+        if row["facet"] in facets and row["n"]:
+            selected = row["value"] in filters.get(row["facet"], [])
+            facets[row["facet"]].append(FacetValue(row["value"], row["label"], row["n"], selected))
     for name, values in facets.items():
         shown = {v.value for v in values}
         values += [FacetValue(v, v, 0, True) for v in filters.get(name, []) if v not in shown]
@@ -164,21 +256,33 @@ def _facet_counts(user: User, q: str, filters: Mapping[str, list[str]],
     return facets
 
 
+def _candidate_facets(ids: list[int]) -> list[dict]:
+    if not ids:
+        return []
+    return list(SearchFacet.objects.filter(document_id__in=ids, facet__in=CATALOG_FACETS)
+                .values("facet", "value").annotate(n=Count("id"), label=Max("label")).order_by())
+
+
 def _order(sort: str, q: str) -> list[Any]:
     if sort == "relevance" and q:
-        return [F("rank").desc(), "title", "id"]
+        return [F("tier").desc(), F("rank").desc(), "title", "id"]
     if sort == "updated":
         return ["-updated_at", "id"]
     return ["title", "id"]
 
 
-def _page(docs: QuerySet, q: str, sort: str, page: int, page_size: int,
-          fuzzy: bool) -> list[dict]:
+def _page(docs: QuerySet, q: str, sort: str, start: int, page_size: int, *,
+          candidates: _Candidates | None = None, plain: bool = False) -> list[dict]:
+    """One page of hits. Relevance ranks the candidates only (name matches first); the
+    other orders run over every match, through the (kind, title) and (kind, updated) indexes."""
     backend = get_backend()
-    annotations: dict[str, Any] = {"snippet": backend.snippet(q) if q else Plain("")}
+    annotations: dict[str, Any] = {"snippet": backend.snippet(q, plain) if q else Plain()}
     if q and sort == "relevance":
-        annotations["rank"] = backend.rank(q, fuzzy)
-    start = (page - 1) * page_size
+        docs = SearchDocument.objects.filter(id__in=candidates.ids())
+        first = candidates.name_matches()
+        annotations["tier"] = Case(When(id__in=first, then=Value(1)), default=Value(0)) \
+            if first else Value(0)
+        annotations["rank"] = backend.rank(q, plain)
     rows = (docs.values("id", "kind", "object_id", "slug", "title", "url", "updated_at")
             .annotate(**annotations).order_by(*_order(sort, q))[start:start + page_size])
     return list(rows)
@@ -193,32 +297,49 @@ def _page_facets(ids: list[int]) -> dict[int, dict[str, list[tuple[str, str]]]]:
     return facets
 
 
-def _kind_counts(docs: QuerySet) -> dict[str, int]:
-    return {row["kind"]: row["n"] for row in docs.values("kind").annotate(n=Count("id")).order_by()}
-
-
 def search(*, user: User, q: str = "", types: Iterable[str] = (),
            filters: Mapping[str, Iterable[str]] | None = None, sort: str = "relevance",
            page: int = 1, page_size: int = PAGE_SIZE, facets: bool | None = None) -> SearchResults:
     """Search what `user` may see. Raises ValidationError naming the bad parameter.
 
     Facet counts are computed for the dataset catalog (types == ["dataset"]) unless
-    `facets` says otherwise; kind counts always (they make the total)."""
+    `facets` says otherwise. With a query or a filter, kind and facet counts stop at
+    `count_cap()` (`capped` says so); with neither they are exact, from SearchFacetCount."""
     q, types, clean_filters = _clean(q, types, filters, sort, page)
     with_facets = types == ["dataset"] if facets is None else facets
-    fuzzy = False
-    docs = matching(user, q=q, filters=clean_filters)
-    kind_counts = _kind_counts(docs)
-    if q and not kind_counts and get_backend().fuzzy:
-        # nothing by full text: a misspelt name may still be trigram-close to a title
-        fuzzy = True
-        docs = matching(user, q=q, filters=clean_filters, fuzzy=True)
-        kind_counts = _kind_counts(docs)
-    total = sum(n for kind, n in kind_counts.items() if not types or kind in types)
+    backend = get_backend()
+    cap = count_cap()
+    docs = permissions.visible_documents(user, SearchDocument.objects.all())
+    typed = docs.filter(kind__in=types) if types else docs
+    candidates: _Candidates | None = None
+    asked, plain = q, False
+    facet_rows: list[dict] = []
+    if not q and not clean_filters:
+        counted = _bucket_counts(user, types, ["kind", *(CATALOG_FACETS if with_facets else [])])
+        kind_counts = {r["value"]: r["n"] for r in counted if r["facet"] == "kind" and r["n"]}
+        facet_rows = [r for r in counted if r["kind"] == "dataset" and r["facet"] != "kind"]
+        capped = False
+    else:
+        candidates = _candidates(typed, q, clean_filters, cap)
+        if q and not candidates.rows and backend.fuzzy and len(q.split()) == 1:
+            # nothing by full text: a misspelt name still finds its object
+            corrected = backend.correct(q)
+            if corrected:
+                candidates = _candidates(typed, q, clean_filters, cap, title_words=corrected)
+                q, plain = corrected, True
+        kind_counts = dict(Counter(kind for _, kind, _ in candidates.rows))
+        capped = candidates.capped
+        if with_facets:
+            facet_rows = _candidate_facets(candidates.ids(["dataset"]))
+    total = sum(kind_counts.values())
+    start = (page - 1) * page_size
     rows = []
-    if total and (page - 1) * page_size < total:
-        rows = _page(docs.filter(kind__in=types) if types else docs, q, sort, page, page_size,
-                     fuzzy)
+    if total and start < total:
+        where = typed if candidates is None or q and sort == "relevance" else typed.filter(
+            _conditions(q if not plain else "", clean_filters))
+        if plain and sort != "relevance":
+            where = where.filter(backend.title_words(q))
+        rows = _page(where, q, sort, start, page_size, candidates=candidates, plain=plain)
     page_facets = _page_facets([r["id"] for r in rows]) if rows else {}
     hits = [Hit(kind=r["kind"], kind_label=KINDS[r["kind"]].label, object_id=r["object_id"],
                 slug=r["slug"], title=r["title"], url=r["url"], snippet=highlight(r["snippet"]),
@@ -226,14 +347,12 @@ def search(*, user: User, q: str = "", types: Iterable[str] = (),
             for r in rows]
     suggestions = []
     if q and not total:
-        visible = permissions.visible_documents(user, SearchDocument.objects.all())
-        suggestions = [s for s in get_backend().suggest(
-            visible.filter(kind__in=types) if types else visible, q) if s.lower() != q.lower()]
+        suggestions = [s for s in backend.suggest(typed, q) if s.lower() != q.lower()]
     return SearchResults(
-        query=q, types=types, filters=clean_filters, sort=sort, page=page, page_size=page_size,
+        query=asked, types=types, filters=clean_filters, sort=sort, page=page, page_size=page_size,
         total=total, hits=hits, kind_counts=kind_counts,
-        facets=_facet_counts(user, q, clean_filters, fuzzy) if with_facets else {},
-        suggestions=suggestions,
+        facets=_facet_values(facet_rows, clean_filters) if with_facets else {},
+        suggestions=suggestions, capped=capped, corrected=q if plain else "",
     )
 
 

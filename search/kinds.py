@@ -13,9 +13,11 @@ engine pick it up.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import unescape
 
 from django.db.models import Model, QuerySet
 
@@ -66,8 +68,10 @@ def register(name: str, *, label: str, model: type[Model], queryset: Callable[[]
     connect_kind(KINDS[name])
 
 
-def kind_for_model(model: type[Model]) -> Kind | None:
-    return next((kind for kind in KINDS.values() if kind.model is model), None)
+def kinds_for_model(model: type[Model]) -> list[Kind]:
+    """Several kinds may share a model (pages and retrospectives): each kind's queryset says
+    which of its objects belong to it."""
+    return [kind for kind in KINDS.values() if kind.model is model]
 
 
 # --- the registry's kinds ---------------------------------------------------------------
@@ -142,3 +146,52 @@ def register_registry_kinds() -> None:
              build=_dataset_entry)
     register("model", label="Model", model=MLModel,
              queryset=lambda: MLModel.objects.select_related("project"), build=_model_entry)
+
+
+# --- the wiki's kinds ---------------------------------------------------------------------
+RETROSPECTIVE_TEMPLATE = "retrospective"
+TAG = re.compile(r"<[^>]*>")  # the HTML is sanitized already: only its words are wanted
+
+
+def page_text(html: str) -> str:
+    """A page's words as plain text, from its sanitized HTML: what is indexed and what
+    snippets quote, with no markdown or markup in them."""
+    return " ".join(unescape(TAG.sub(" ", html)).split())
+
+
+def _page_entry(page: Model) -> Entry:
+    space = page.space
+    tags = [t.name for t in page.tags.all()]
+    template = page.template
+    facets = [("tag", name, name) for name in tags]
+    if template is not None:
+        facets.append(("template", template.kind, template.name))
+    if space.team_id:
+        facets.append(("team", space.team.slug, space.team.name))
+    elif space.project_id:
+        facets.append(("team", space.project.team.slug, space.project.team.name))
+    return Entry(
+        slug=page.slug, title=page.title, url=page.get_absolute_url(),
+        updated_at=page.updated_at,
+        tags_text=" ".join(name.replace("-", " ") for name in tags),
+        body=page_text(page.html),
+        scope_project_id=space.project_id,  # pages follow their project's visibility only
+        facets=facets,
+    )
+
+
+def register_wiki_kinds() -> None:
+    from wiki.models import Page  # search sits above the wiki; the wiki never imports search
+
+    def pages(retrospectives: bool) -> Callable[[], QuerySet]:
+        def queryset() -> QuerySet:
+            qs = (Page.objects.filter(deleted_at__isnull=True)
+                  .select_related("space__team", "space__project__team", "template")
+                  .prefetch_related("tags"))
+            is_retro = {"template__kind": RETROSPECTIVE_TEMPLATE}
+            return qs.filter(**is_retro) if retrospectives else qs.exclude(**is_retro)
+        return queryset
+
+    register("page", label="Page", model=Page, queryset=pages(False), build=_page_entry)
+    register("retrospective", label="Retrospective", model=Page, queryset=pages(True),
+             build=_page_entry)

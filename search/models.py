@@ -47,6 +47,14 @@ class DocumentVector(models.Func):
         return compiler.compile(self.source_expressions[0])
 
 
+class TitleVector(DocumentVector):
+    """The title alone (English stemming): name matches are found through their own small
+    GIN index and ranked first, without reading every row that mentions the word."""
+
+    def __init__(self) -> None:
+        models.Func.__init__(self, SearchVector("title", config="english"))
+
+
 class SearchDocument(models.Model):
     kind = models.CharField(max_length=20)
     object_id = models.BigIntegerField()
@@ -65,9 +73,15 @@ class SearchDocument(models.Model):
     owner_team = models.ForeignKey(
         Team, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
     )
+    # The bucket of the pre-aggregated counts: scope_project when that project is private,
+    # else NULL (seen by every signed-in user). Kept in step when a project changes visibility.
+    private_scope_id = models.BigIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField()
     search_vector = models.GeneratedField(
         expression=DocumentVector(), output_field=SearchVectorField(null=True), db_persist=True
+    )
+    title_vector = models.GeneratedField(
+        expression=TitleVector(), output_field=SearchVectorField(null=True), db_persist=True
     )
 
     class Meta:
@@ -77,6 +91,8 @@ class SearchDocument(models.Model):
         indexes = [
             models.Index(fields=["kind", "title"], name="search_doc_kind_title"),
             models.Index(fields=["kind", "-updated_at"], name="search_doc_kind_updated"),
+            models.Index(fields=["owner_team", "private_scope_id"], name="search_doc_private_scope",
+                         condition=models.Q(private_scope_id__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -98,3 +114,38 @@ class SearchFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet}={self.value}"
+
+
+class SearchFacetCount(models.Model):
+    """Pre-aggregated facet counts (kind included) per visibility bucket: `bucket` 0 holds the
+    documents every signed-in user sees (no private project above them), any other value is a
+    private project's id. A search with no query and no filter sums the buckets the user may
+    see and adds an exact count of what they see only through their team or a role grant;
+    maintained by `search.index` with every write."""
+
+    bucket = models.BigIntegerField()
+    kind = models.CharField(max_length=20)
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=200)
+    label = models.CharField(max_length=200)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["bucket", "kind", "facet", "value"],
+                                    name="search_facetcount_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket}/{self.kind}/{self.facet}={self.value}: {self.n}"
+
+
+class SearchTerm(models.Model):
+    """Words of indexed titles, the vocabulary typo correction looks up (trigram index on
+    PostgreSQL). Never pruned: a stale word only yields a correction that matches nothing,
+    and every correction is checked against what the user may see before it is offered."""
+
+    word = models.CharField(max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.word

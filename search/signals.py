@@ -20,8 +20,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from registry.models import Activity, Dataset, Project, Team
 from search import index
-from search.kinds import Kind, kind_for_model
-from search.models import SearchDocument, SearchFacet
+from search.kinds import Kind, kinds_for_model
+from search.models import SearchDocument, SearchFacet, SearchFacetCount
 
 
 def _saved(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
@@ -31,17 +31,18 @@ def _saved(sender: type[Model], instance: Model, raw: bool = False, **kwargs: An
     if isinstance(instance, Project):
         # its stage (and visibility) show in the stage facet of the datasets it uses
         index.index_objects("dataset", instance.datasets.values_list("pk", flat=True))
+        # and its visibility decides which count bucket the documents under it fall in
+        index.rescope_project(instance.pk)
 
 
 def _deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    kind = kind_for_model(sender)
-    if kind is None:
-        return
-    index.unindex_object(kind.name, instance.pk)
+    for kind in kinds_for_model(sender):
+        index.unindex_object(kind.name, instance.pk)
     if isinstance(instance, Project):
         # datasets that lived under it had their home project cleared by the delete
         orphans = SearchDocument.objects.filter(scope_project_id=instance.pk, kind="dataset")
         index.index_objects("dataset", list(orphans.values_list("object_id", flat=True)))
+        index.rescope_project(instance.pk)
 
 
 def _tags_changed(sender: type[Model], instance: Model, action: str, reverse: bool,
@@ -72,24 +73,23 @@ def _activity(sender: type[Model], instance: Activity, created: bool, raw: bool 
     if not created or raw:
         return
     model = instance.target_type.model_class()
-    kind = kind_for_model(model) if model else None
-    if kind is not None:
+    for kind in kinds_for_model(model) if model else []:
         index.index_objects(kind.name, [instance.target_id])
 
 
 def _team_saved(sender: type[Model], instance: Team, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         return
-    SearchFacet.objects.filter(facet="team", document__owner_team_id=instance.pk).update(
-        value=instance.slug, label=instance.name)
-    SearchFacet.objects.filter(facet="team", document__kind="project",
-                               document__scope_project__team_id=instance.pk).update(
-        value=instance.slug, label=instance.name)
+    # a team's slug never changes; its name shows on every document it owns or hosts
+    SearchFacet.objects.filter(facet="team", value=instance.slug).update(label=instance.name)
+    SearchFacetCount.objects.filter(facet="team", value=instance.slug).update(label=instance.name)
 
 
 def connect_kind(kind: Kind) -> None:
-    post_save.connect(_saved, sender=kind.model, dispatch_uid=f"search-save-{kind.name}")
-    post_delete.connect(_deleted, sender=kind.model, dispatch_uid=f"search-del-{kind.name}")
+    # one receiver per model: it (re)indexes every kind of that model
+    post_save.connect(_saved, sender=kind.model, dispatch_uid=f"search-save-{kind.model._meta.label}")
+    post_delete.connect(_deleted, sender=kind.model,
+                        dispatch_uid=f"search-del-{kind.model._meta.label}")
 
 
 def connect() -> None:

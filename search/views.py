@@ -70,7 +70,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     params = request.GET
     context["type_links"] = [("All", _url(params, type=[]), not params.getlist("type"), None)] + [
         (kind.label + "s", _url(params, type=kind.name), params.getlist("type") == [kind.name],
-         results.kind_counts.get(kind.name, 0) if results else None)
+         results.kind_counts.get(kind.name, 0) if results and (
+             not results.types or kind.name in results.types) else None)
         for kind in engine.KINDS.values()]
     return render(request, "search/search.html", context, status=400 if form.errors else 200)
 

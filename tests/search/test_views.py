@@ -10,6 +10,7 @@ from tests.factories import (
     ModelVersionFactory,
     ProjectFactory,
 )
+from wiki.services import page_create, space_for
 
 
 def test_the_catalog_lists_datasets_with_clickable_facets(client, member, team):
@@ -136,11 +137,14 @@ def _fill(team, member, n):
         model = MLModelFactory(project=project, name=f"Churn model {i}")
         mv = ModelVersionFactory(model=model, created_by=member)
         Lineage.objects.create(model_version=mv, dataset_version=version)
+        page_create(space=space_for(project), title=f"Churn notes {i}", body="churn **labels**",
+                    by=member, tags=["common"])
 
 
 @pytest.mark.parametrize("size", [3, 30])
 @pytest.mark.parametrize("url", ["/datasets/", "/datasets/?q=churn&tag=common&sort=updated",
-                                 "/search/?q=churn", "/search/?q=chrun+zzz",
+                                 "/search/?q=churn", "/search/?q=chrun+zzz", "/search/",
+                                 "/search/?q=chrun", "/datasets/?q=churn&tag=common",
                                  "/api/v1/search/?q=churn", "/api/v1/search/?type=dataset"])
 def test_search_pages_cost_a_bounded_number_of_queries(client, member, team, size, url,
                                                        django_assert_max_num_queries):

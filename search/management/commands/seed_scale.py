@@ -12,7 +12,6 @@ import random
 import time
 from typing import Any
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
@@ -101,10 +100,10 @@ class Command(BaseCommand):
             projects = self._projects(teams, max(10, datasets // 50))
             self._datasets(teams, projects, datasets)
             self._models(projects, max(10, datasets // 20))
-        self._pages(pages)
+            self._pages(teams, projects, pages)
         self.stdout.write(f"Rows inserted in {time.monotonic() - started:.0f}s; indexing…")
         mark = time.monotonic()
-        counts = index.rebuild(batch_size=2000)
+        counts = index.rebuild(batch_size=5000)
         self.stdout.write(f"Indexed {counts} in {time.monotonic() - mark:.0f}s; "
                           f"total {time.monotonic() - started:.0f}s.")
 
@@ -198,15 +197,65 @@ class Command(BaseCommand):
                                 project=self.rng.choice(projects)))
         MLModel.objects.bulk_create(rows, batch_size=self.batch)
 
-    def _pages(self, n: int) -> None:
+    def _pages(self, teams: list[Team], projects: list[Project], n: int) -> None:
+        """Wiki pages in the global, team and project spaces, a tenth of them retrospectives,
+        with a few paragraphs of varied text; HTML written directly (rendering 50,000 pages
+        through markdown would take longer than the rest of the seed)."""
+        from wiki.models import Page, Space, Template
+
         if not n:
             return
-        try:
-            apps.get_model("wiki", "Page")
-        except LookupError:
-            self.stdout.write(f"Skipped {n} pages: the wiki's Page model is not installed yet.")
-            return
-        self.stdout.write(f"Skipped {n} pages: seeding wiki.Page is not implemented here yet "
-                          "(its required fields belong to the wiki).")
+        spaces = [Space.objects.get_or_create(key="global", defaults={"kind": "global"})[0]]
+        spaces += Space.objects.bulk_create(
+            [Space(key=f"team-{t.slug}", kind="team", team=t) for t in teams]
+            + [Space(key=f"project-{p.slug}", kind="project", project=p) for p in projects],
+            batch_size=self.batch)
+        templates = {t.kind: t for t in Template.objects.all()}
+        retro = templates.get("retrospective")
+        others = [t for k, t in templates.items() if k != "retrospective"]
+        author = Person.objects.filter(username__startswith=f"scale-{self.run}-").first()
+        tag_ids = list(Tag.objects.values_list("pk", flat=True)[:200])
+        TagLink = Page.tags.through
+        rng = self.rng
+        for start in range(0, n, self.batch):
+            rows = []
+            for i in range(start, min(n, start + self.batch)):
+                template = retro if retro and rng.random() < 0.1 else (
+                    rng.choice(others) if others and rng.random() < 0.6 else None)
+                title, sections = self._page_text(i, template)
+                body = "\n\n".join(f"## {h}\n\n{text}" for h, text in sections)
+                html = "".join(f"<h2>{h}</h2>\n<p>{text}</p>\n" for h, text in sections)
+                rows.append(Page(space=rng.choice(spaces), slug=f"{_slugify(title)[:100]}-{self.run}-{i}",
+                                 title=title, body=body, html=html, template=template, revision=1,
+                                 created_by=author, updated_by=author))
+            pages = Page.objects.bulk_create(rows)
+            TagLink.objects.bulk_create([TagLink(page_id=p.pk, tag_id=t) for p in pages
+                                         for t in self._pick(tag_ids, rng.randint(0, 3))],
+                                        batch_size=self.batch)
+            self.stdout.write(f"  pages: {start + len(pages)}/{n}")
 
-
+    def _page_text(self, i: int, template: Any) -> tuple[str, list[tuple[str, str]]]:
+        rng = self.rng
+        use, domain, noun = rng.choice(USES), rng.choice(DOMAINS), rng.choice(NOUNS)
+        if template is not None and template.kind == "retrospective":
+            title = f"Sprint {rng.randint(1, 60)} retrospective: {domain} {use}"
+            return title, [
+                ("What went well", f"The {noun} pipeline for {use} {rng.choice(VERBS)} "
+                                   f"{rng.choice(QUALIFIERS)} data on time; {rng.choice(CAVEATS).lower()}."),
+                ("What did not go well", f"{rng.choice(CAVEATS)}. The {domain} team lost two "
+                                         f"days to {rng.choice(COLUMNS)} mismatches in the "
+                                         f"{rng.choice(SOURCES)}."),
+                ("Lessons", f"Check {rng.choice(COLUMNS)} and {rng.choice(COLUMNS)} before training; "
+                            f"{rng.choice(GRAINS)} data needs a freshness alert."),
+            ]
+        kind = template.name if template is not None else rng.choice(
+            ["Notes", "How-to", "Design", "Onboarding", "FAQ", "Runbook"])
+        title = f"{kind}: {rng.choice(QUALIFIERS)} {domain} {noun} {rng.choice(REGIONS)} {i}"
+        return title, [
+            ("Context", f"This page {rng.choice(VERBS)} how the {domain} team uses {noun} for "
+                        f"{use} and {rng.choice(USES)}. {rng.choice(CAVEATS)}."),
+            ("Data", f"Sources: the {rng.choice(SOURCES)} and the {rng.choice(SOURCES)}, "
+                     f"{rng.choice(GRAINS)}; key columns {', '.join(self._pick(COLUMNS, 4))}."),
+            ("Decisions", f"We chose {rng.choice(FRAMEWORKS)} for {rng.choice(TASKS)} because "
+                          f"{rng.choice(CAVEATS).lower()}; revisit after {rng.choice(REGIONS)} launch."),
+        ]
