@@ -174,6 +174,7 @@ SPECTACULAR_SETTINGS = {
     "PATH_CONVERTER_OVERRIDES": {
         "label": {"type": "string", "pattern": "^[^/]+$"},
         "number": {"type": "integer", "minimum": 0, "maximum": 999999999},
+        "space": {"type": "string", "pattern": "^(global|team-[a-z0-9-]+|project-[a-z0-9-]+)$"},
     },
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "registry.models.Stage",
@@ -182,6 +183,7 @@ SPECTACULAR_SETTINGS = {
         "LineageUseEnum": "registry.models.Lineage.Use",
         "MembershipLevelEnum": "registry.models.Membership.Level",
         "SensitivityEnum": "registry.models.Dataset.Sensitivity",
+        "ActionItemStatusEnum": "lifecycle.models.ActionItem.Status",
     },
 }
 
