@@ -15,6 +15,8 @@ urlpatterns = [
     path("search/", search_views.search_page, name="search"),
     path("api/v1/search/", search_api.SearchView.as_view(), name="api-search"),
     path("api/v1/", include("registry.api.urls")),
+    path("api/v1/", include("wiki.api.urls")),
+    path("api/v1/", include("lifecycle.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/", not_found),

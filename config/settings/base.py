@@ -88,9 +88,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
-else:
-    _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    _db["CONN_HEALTH_CHECKS"] = True
+# Persistent connections for both engines: on SQLite a new connection per request also
+# re-runs the PRAGMAs above (bench/registry_vs_mlflow.py measured it).
+_db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+_db["CONN_HEALTH_CHECKS"] = True
 DATABASE_IS_POSTGRES = _db["ENGINE"].startswith("django.db.backends.postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -175,6 +176,7 @@ SPECTACULAR_SETTINGS = {
     "PATH_CONVERTER_OVERRIDES": {
         "label": {"type": "string", "pattern": "^[^/]+$"},
         "number": {"type": "integer", "minimum": 0, "maximum": 999999999},
+        "space": {"type": "string", "pattern": "^(global|team-[a-z0-9-]+|project-[a-z0-9-]+)$"},
     },
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "registry.models.Stage",
@@ -183,6 +185,7 @@ SPECTACULAR_SETTINGS = {
         "LineageUseEnum": "registry.models.Lineage.Use",
         "MembershipLevelEnum": "registry.models.Membership.Level",
         "SensitivityEnum": "registry.models.Dataset.Sensitivity",
+        "ActionItemStatusEnum": "lifecycle.models.ActionItem.Status",
     },
 }
 

@@ -1,0 +1,266 @@
+"""Almanac's model registry API against an MLflow tracking server's, on this machine.
+
+    .venv/bin/pip install -e '.[bench]'        # mlflow, httpx
+    .venv/bin/python bench/registry_vs_mlflow.py [--workers 4] [--clients 8] [--models 200]
+                                                 [--versions 5] [--searches 500]
+
+Both run on SQLite (a fresh file each, WAL mode for Almanac as in its settings; MLflow's
+default SQLAlchemy store), both with the same number of worker processes, on loopback ports:
+Almanac under gunicorn (`config.wsgi`, production settings, a throwaway SECRET_KEY, throttle
+raised through API_THROTTLE_USER), MLflow with `mlflow server --workers N`.
+
+The same work through each REST API, from `--clients` threads:
+- registration: per model, create it with two tags then `--versions` versions, each with a
+  tag/metric. Almanac: POST /api/v1/models/ (task and framework are its tags), then POST
+  /api/v1/models/<slug>/versions/ with metrics; MLflow: POST registered-models/create with
+  tags, then POST model-versions/create with a tag.
+- searches, half by name and half by tag, 50 results a page. Almanac: GET
+  /api/v1/models/?q=<name part> and ?framework=<value>; MLflow: GET registered-models/search
+  with `name LIKE '%<name part>%'` and `tags.framework = '<value>'`.
+Almanac authenticates with a Bearer token of a team member (not staff: the permission filter
+is paid). Prints requests/s and p50/p95 latency for both, and the ratios. Servers and temp
+files are removed at the end, also on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+BIN = ROOT / ".venv" / "bin"
+FRAMEWORKS = ["torch", "sklearn", "xgboost", "lightgbm", "jax"]
+TASKS = ["classification", "regression", "ranking", "forecasting"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, *, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not come up in {timeout:.0f}s")
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)  # the server and its workers: its own process group
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+# --- the two servers -----------------------------------------------------------------------
+def almanac_env(tmp: Path) -> dict[str, str]:
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DATABASE_URL": f"sqlite:///{tmp / 'almanac.sqlite3'}",
+            "SECRET_KEY": "bench-throwaway-" + os.urandom(16).hex(), "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false", "API_THROTTLE_USER": "10000000/min", "LOG_LEVEL": "WARNING"}
+
+
+SETUP = """
+from accounts.services import api_token_create
+from registry.models import Membership, Person, Project, Team
+team = Team.objects.create(slug="bench", name="Bench")
+person = Person.objects.create_user(username="bench", password=None)
+Membership.objects.create(team=team, person=person, level="member")
+Project.objects.create(slug="bench", name="Bench", team=team)
+print(api_token_create(user=person, name="bench")[1])
+"""
+
+
+def start_almanac(tmp: Path, port: int, workers: int) -> tuple[subprocess.Popen, str]:
+    env = almanac_env(tmp)
+    subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    token = subprocess.run([PYTHON, "manage.py", "shell", "-c", SETUP], cwd=ROOT, env=env, check=True,
+                           capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+        stderr=open(tmp / "almanac.log", "w"))  # noqa: SIM115
+    wait_until_up(f"http://127.0.0.1:{port}/api/schema/")
+    return process, token
+
+
+def start_mlflow(tmp: Path, port: int, workers: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(BIN / "mlflow"), "server", "--backend-store-uri", f"sqlite:///{tmp / 'mlflow.db'}",
+         "--default-artifact-root", str(tmp / "artifacts"), "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers)],
+        cwd=tmp, env={**os.environ, "MLFLOW_LOGGING_LEVEL": "WARNING"}, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=open(tmp / "mlflow.log", "w"))  # noqa: SIM115
+    wait_until_up(f"http://127.0.0.1:{port}/health")
+    return process
+
+
+# --- the work ------------------------------------------------------------------------------
+class Timer:
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.errors = 0
+
+    def call(self, send: Callable[[], httpx.Response], ok: tuple[int, ...]) -> httpx.Response:
+        start = time.perf_counter()
+        response = send()
+        self.latencies.append(time.perf_counter() - start)
+        if response.status_code not in ok:
+            self.errors += 1
+            if self.errors <= 3:
+                print(f"  unexpected {response.status_code}: {response.text[:200]}", file=sys.stderr)
+        return response
+
+
+def run(label: str, jobs: list[Callable[[httpx.Client, Timer], None]],
+        client_factory: Callable[[], httpx.Client], clients: int) -> dict[str, float]:
+    timers = [Timer() for _ in range(clients)]
+    pools = [client_factory() for _ in range(clients)]
+
+    def worker(index: int) -> None:
+        for job in jobs[index::clients]:
+            job(pools[index], timers[index])
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as executor:
+        list(executor.map(worker, range(clients)))
+    elapsed = time.perf_counter() - start
+    for pool in pools:
+        pool.close()
+    latencies = sorted(t for timer in timers for t in timer.latencies)
+    errors = sum(timer.errors for timer in timers)
+    result = {"requests": len(latencies), "seconds": elapsed, "rps": len(latencies) / elapsed,
+              "p50": statistics.median(latencies) * 1000,
+              "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000, "errors": errors}
+    print(f"  {label:<28} {result['requests']:>5} requests in {elapsed:6.2f}s  "
+          f"{result['rps']:8.1f} req/s  p50 {result['p50']:6.1f} ms  p95 {result['p95']:6.1f} ms"
+          f"  errors {errors}")
+    return result
+
+
+def almanac_jobs(models: int, versions: int, searches: int) -> tuple[list, list]:
+    def register(i: int) -> Callable[[httpx.Client, Timer], None]:
+        def job(client: httpx.Client, timer: Timer) -> None:
+            slug = f"bench-model-{i:03d}"
+            timer.call(lambda: client.post("/api/v1/models/", json={
+                "slug": slug, "name": slug, "task": TASKS[i % len(TASKS)], "project": "bench",
+                "framework": FRAMEWORKS[i % len(FRAMEWORKS)]}), (201,))
+            for v in range(versions):
+                timer.call(lambda v=v: client.post(f"/api/v1/models/{slug}/versions/", json={
+                    "metrics": {"auc": 0.8 + v / 100}, "artifact_uri": f"s3://bench/{slug}/{v + 1}/"}),
+                    (201,))
+        return job
+
+    def search(i: int) -> Callable[[httpx.Client, Timer], None]:
+        if i % 2:
+            params = {"framework": FRAMEWORKS[i % len(FRAMEWORKS)], "page_size": 50}
+        else:
+            params = {"q": f"model-{i % models:03d}"[:-1], "page_size": 50}
+        return lambda client, timer: timer.call(lambda: client.get("/api/v1/models/", params=params), (200,))
+
+    return [register(i) for i in range(models)], [search(i) for i in range(searches)]
+
+
+def mlflow_jobs(models: int, versions: int, searches: int) -> tuple[list, list]:
+    api = "/api/2.0/mlflow"
+
+    def register(i: int) -> Callable[[httpx.Client, Timer], None]:
+        def job(client: httpx.Client, timer: Timer) -> None:
+            name = f"bench-model-{i:03d}"
+            timer.call(lambda: client.post(f"{api}/registered-models/create", json={
+                "name": name, "tags": [{"key": "task", "value": TASKS[i % len(TASKS)]},
+                                       {"key": "framework", "value": FRAMEWORKS[i % len(FRAMEWORKS)]}]}),
+                (200,))
+            for v in range(versions):
+                timer.call(lambda v=v: client.post(f"{api}/model-versions/create", json={
+                    "name": name, "source": f"s3://bench/{name}/{v + 1}/",
+                    "tags": [{"key": "auc", "value": str(0.8 + v / 100)}]}), (200,))
+        return job
+
+    def search(i: int) -> Callable[[httpx.Client, Timer], None]:
+        if i % 2:
+            flt = f"tags.framework = '{FRAMEWORKS[i % len(FRAMEWORKS)]}'"
+        else:
+            flt = f"name LIKE '%{f'model-{i % models:03d}'[:-1]}%'"
+        params = {"filter": flt, "max_results": 50}
+        return lambda client, timer: timer.call(
+            lambda: client.get(f"{api}/registered-models/search", params=params), (200,))
+
+    return [register(i) for i in range(models)], [search(i) for i in range(searches)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=4, help="worker processes of each server")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
+    parser.add_argument("--models", type=int, default=200)
+    parser.add_argument("--versions", type=int, default=5)
+    parser.add_argument("--searches", type=int, default=500)
+    args = parser.parse_args()
+    for name, value in vars(args).items():
+        if not 1 <= value <= 10_000:
+            parser.error(f"--{name} must be between 1 and 10000")
+
+    tmp = Path(tempfile.mkdtemp(prefix="almanac-bench-"))
+    almanac = mlflow = None
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    try:
+        a_port, m_port = free_port(), free_port()
+        print(f"SQLite for both; {args.workers} workers each; {args.clients} client threads; "
+              f"{args.models} models x {args.versions} versions; {args.searches} searches")
+        almanac, token = start_almanac(tmp, a_port, args.workers)
+        mlflow = start_mlflow(tmp, m_port, args.workers)
+
+        def almanac_client() -> httpx.Client:
+            return httpx.Client(base_url=f"http://127.0.0.1:{a_port}", timeout=60,
+                                headers={"Authorization": f"Bearer {token}"})
+
+        def mlflow_client() -> httpx.Client:
+            return httpx.Client(base_url=f"http://127.0.0.1:{m_port}", timeout=60)
+
+        for name, jobs, factory in [("Almanac", almanac_jobs, almanac_client),
+                                    ("MLflow", mlflow_jobs, mlflow_client)]:
+            print(name)
+            register, search = jobs(args.models, args.versions, args.searches)
+            results[name] = {"register": run("registration", register, factory, args.clients),
+                             "search": run("search by name and tag", search, factory, args.clients)}
+        print("Almanac / MLflow")
+        for phase, goal in [("register", 1.5), ("search", 3.0)]:
+            a, m = results["Almanac"][phase], results["MLflow"][phase]
+            ratio = a["rps"] / m["rps"]
+            print(f"  {phase:<10} throughput x{ratio:5.2f} (goal x{goal})  "
+                  f"p50 {a['p50']:.1f} vs {m['p50']:.1f} ms  p95 {a['p95']:.1f} vs {m['p95']:.1f} ms"
+                  f"  {'met' if ratio >= goal else 'MISSED'}")
+    finally:
+        stop(almanac)
+        stop(mlflow)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

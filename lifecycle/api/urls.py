@@ -1,0 +1,24 @@
+"""/api/v1/ routes of the lifecycle: nested under projects (sprints, gates) and under wiki
+pages (approvals, review requests); action items also at the top level."""
+
+from django.urls import path
+
+from lifecycle.api import views
+from wiki.api.urls import PAGE
+
+app_name = "lifecycle-api"
+
+SPRINT = "projects/<slug:slug>/sprints/<number:number>/"
+
+urlpatterns = [
+    path("projects/<slug:slug>/sprints/", views.SprintList.as_view(), name="sprint_list"),
+    path(SPRINT, views.SprintDetail.as_view(), name="sprint_detail"),
+    path(f"{SPRINT}retrospective/", views.Retrospective.as_view(), name="retrospective"),
+    path(f"{SPRINT}action-items/", views.SprintItemList.as_view(), name="sprint_item_list"),
+    path("projects/<slug:slug>/gates/<str:stage>/", views.GateChecklist.as_view(), name="gate_checklist"),
+    path("action-items/", views.ActionItemList.as_view(), name="action_item_list"),
+    path("action-items/<number:pk>/", views.ActionItemDetail.as_view(), name="action_item_detail"),
+    path(PAGE, views.PageDetail.as_view(), name="page_detail"),
+    path(f"{PAGE}approvals/", views.ApprovalList.as_view(), name="approval_list"),
+    path(f"{PAGE}review-requests/", views.ReviewRequestList.as_view(), name="review_request_list"),
+]

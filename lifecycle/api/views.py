@@ -1,0 +1,217 @@
+"""REST API v1 of the lifecycle: sprints and retrospectives, action items, approvals, review
+requests and the gate checklist. Same permissions and services as lifecycle/views.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from config.api import ApiListView, ApiView, error_responses
+from lifecycle import gates, selectors, services
+from lifecycle.api import serializers as s
+from lifecycle.models import ActionItem, Approval, ReviewRequest, Sprint
+from registry import permissions
+from registry.models import Stage
+from wiki.api import views as wiki_views
+from wiki.api.serializers import PageDetailOut
+from wiki.models import Page
+
+READ_ERRORS = error_responses(401, 404)
+WRITE_ERRORS = error_responses(400, 401, 403, 404)
+
+
+class PageDetail(wiki_views.PageDetail):
+    """The wiki's page endpoint, with the page's approval state on GET."""
+
+    @extend_schema(responses={200: s.PageWithApprovalOut, **READ_ERRORS},
+                   description='The page; its ETag header is its revision, e.g. "3".')
+    def get(self, request: Request, space: str, slug: str) -> Response:
+        return self.page_response(self._page(space, slug), s.PageWithApprovalOut)
+
+
+# --- approvals and review requests -------------------------------------------------------------
+class ApprovalList(wiki_views._PageView, ApiListView):
+    serializer_class = s.ApprovalOut
+    queryset = Approval.objects.none()
+    ordering_fields = ["created_at", "revision"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self) -> QuerySet[Approval]:
+        self.page = self._page(self.kwargs["space"], self.kwargs["slug"])
+        return self.page.approvals.select_related("reviewer")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "page": getattr(self, "page", None)}
+
+    @extend_schema(request=s.ApprovalIn, responses={201: s.ApprovalOut,
+                                                    **error_responses(400, 401, 403, 404, 409)},
+                   description="A Reviewer of the page's project approves its current revision "
+                               "(409 for anyone else, or for an older revision).")
+    def post(self, request: Request, space: str, slug: str) -> Response:
+        self.page = self._page(space, slug)
+        approval = services.page_approve(page=self.page, by=request.user, **self.input(s.ApprovalIn))
+        self.page.refresh_from_db(fields=["revision"])
+        return self.output(s.ApprovalOut, approval, status=201)
+
+
+class ReviewRequestList(wiki_views._PageView, ApiListView):
+    serializer_class = s.ReviewRequestOut
+    queryset = ReviewRequest.objects.none()
+    ordering_fields = ["created_at", "revision"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self) -> QuerySet[ReviewRequest]:
+        return self._page(self.kwargs["space"], self.kwargs["slug"]).review_requests.select_related(
+            "requested_by")
+
+    @extend_schema(request=None, responses={201: s.ReviewRequestOut, **error_responses(401, 403, 404, 409)},
+                   description="Ask the project's Reviewers to review the current revision.")
+    def post(self, request: Request, space: str, slug: str) -> Response:
+        page = self._page(space, slug, write=True)
+        return self.output(s.ReviewRequestOut, services.review_request(page=page, by=request.user),
+                           status=201)
+
+
+# --- sprints ---------------------------------------------------------------------------------
+def _sprints(project: Any) -> QuerySet[Sprint]:
+    open_items = Count("action_items", filter=Q(action_items__status=ActionItem.Status.OPEN))
+    return project.sprints.select_related("project", "retrospective__space").annotate(open_items=open_items)
+
+
+def _sprint(user: Any, slug: str, number: int, *, write: bool = False) -> Sprint:
+    project = permissions.get_project_for_user_or_404(user, slug, write=write)
+    return get_object_or_404(_sprints(project), number=number)
+
+
+class SprintList(ApiListView):
+    serializer_class = s.SprintOut
+    queryset = Sprint.objects.none()
+    filterset_fields = ["number"]
+    ordering_fields = ["number", "starts_on", "ends_on"]
+    ordering = ["-number"]
+
+    def get_queryset(self) -> QuerySet[Sprint]:
+        return _sprints(permissions.get_project_for_user_or_404(self.request.user, self.kwargs["slug"]))
+
+    @extend_schema(request=s.SprintIn, responses={201: s.SprintOut, **WRITE_ERRORS})
+    def post(self, request: Request, slug: str) -> Response:
+        project = permissions.get_project_for_user_or_404(request.user, slug, write=True)
+        sprint = services.sprint_create(project=project, by=request.user, **self.input(s.SprintIn))
+        return self.output(s.SprintOut, _sprints(project).get(pk=sprint.pk), status=201)
+
+
+class SprintDetail(ApiView):
+    @extend_schema(responses={200: s.SprintDetailOut, **READ_ERRORS})
+    def get(self, request: Request, slug: str, number: int) -> Response:
+        sprint = _sprint(request.user, slug, number)
+        sprint.action_items_list = sprint.action_items.select_related("owner", "created_by", "project")
+        return self.output(s.SprintDetailOut, sprint)
+
+
+class Retrospective(ApiView):
+    @extend_schema(request=None, responses={201: PageDetailOut, **error_responses(401, 403, 404, 409)},
+                   description="Start the sprint's retrospective page from the retrospective "
+                               "template, pre-filled (carried-over items, data and model changes).")
+    def post(self, request: Request, slug: str, number: int) -> Response:
+        sprint = _sprint(request.user, slug, number, write=True)
+        page = services.retrospective_write(sprint=sprint, by=request.user)
+        page = Page.objects.select_related("space", "template", "parent", "updated_by").get(pk=page.pk)
+        response = self.output(PageDetailOut, page, status=201)
+        response["ETag"] = wiki_views.etag(page)
+        return response
+
+
+# --- action items ----------------------------------------------------------------------------
+def _items(user: Any) -> QuerySet[ActionItem]:
+    return selectors.visible_action_items(user).select_related("owner", "created_by", "project", "sprint")
+
+
+class SprintItemList(ApiListView):
+    serializer_class = s.ActionItemOut
+    queryset = ActionItem.objects.none()
+    ordering_fields = ["due_on", "created_at", "status"]
+    ordering = ["status", "due_on", "pk"]
+
+    def get_queryset(self) -> QuerySet[ActionItem]:
+        sprint = _sprint(self.request.user, self.kwargs["slug"], self.kwargs["number"])
+        return _items(self.request.user).filter(sprint=sprint)
+
+    @extend_schema(request=s.ActionItemIn, responses={201: s.ActionItemOut, **WRITE_ERRORS})
+    def post(self, request: Request, slug: str, number: int) -> Response:
+        sprint = _sprint(request.user, slug, number, write=True)
+        item = services.action_item_add(sprint=sprint, by=request.user, **self.input(s.ActionItemIn))
+        return self.output(s.ActionItemOut, item, status=201)
+
+
+class ActionItemFilter(django_filters.FilterSet):
+    mine = django_filters.BooleanFilter(method="filter_mine", label="Only items you own")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Open and past due")
+    project = django_filters.CharFilter(field_name="project__slug", max_length=80)
+    status = django_filters.ChoiceFilter(choices=ActionItem.Status.choices)
+
+    class Meta:
+        model = ActionItem
+        fields = ["mine", "overdue", "project", "status"]
+
+    def filter_mine(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        owned = Q(owner=self.request.user)
+        return queryset.filter(owned) if value else queryset.exclude(owned)
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        late = Q(status=ActionItem.Status.OPEN, due_on__lt=timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+
+class ActionItemList(ApiListView):
+    """Action items of every project you can see."""
+
+    serializer_class = s.ActionItemOut
+    queryset = ActionItem.objects.none()
+    filterset_class = ActionItemFilter
+    ordering_fields = ["due_on", "created_at", "updated_at", "status"]
+    ordering = ["status", "due_on", "pk"]
+
+    def get_queryset(self) -> QuerySet[ActionItem]:
+        return _items(self.request.user)
+
+
+class ActionItemDetail(ApiView):
+    @extend_schema(responses={200: s.ActionItemOut, **READ_ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        return self.output(s.ActionItemOut, get_object_or_404(_items(request.user), pk=pk))
+
+    @extend_schema(request=s.ActionItemUpdateIn, responses={200: s.ActionItemOut, **WRITE_ERRORS},
+                   description="Change the status, owner or due date.")
+    def patch(self, request: Request, pk: int) -> Response:
+        item = get_object_or_404(_items(request.user), pk=pk)
+        if not permissions.can_edit_project(request.user, item.project):
+            raise PermissionDenied
+        item = services.action_item_update(item=item, by=request.user, **self.input(s.ActionItemUpdateIn))
+        return self.output(s.ActionItemOut, item)
+
+
+# --- gates -------------------------------------------------------------------------------------
+class GateChecklist(ApiView):
+    @extend_schema(
+        parameters=[OpenApiParameter("stage", OpenApiTypes.STR, OpenApiParameter.PATH, enum=Stage.values)],
+        responses={200: s.GateOut, **READ_ERRORS},
+        description="What the project needs written (and approved) to enter `stage`.")
+    def get(self, request: Request, slug: str, stage: str) -> Response:
+        project = permissions.get_project_for_user_or_404(request.user, slug)
+        if stage not in Stage.values:
+            raise Http404("No such stage.")
+        checks = [check.as_dict() for check in gates.evaluate(project, stage)]
+        return self.output(s.GateOut, {
+            "project": project.slug, "stage": stage, "checks": checks,
+            "allowed": stage in project.allowed_next_stages(),
+            "met": all(c["met"] for c in checks)})
