@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Q
@@ -39,11 +39,11 @@ class Check:
     problem: str = ""
     page: Page | None = None
     start_url: str = ""
-    notes: list[str] = field(default_factory=list)
+    hidden_target: str = ""
 
     @property
     def label(self) -> str:
-        where = f" for {self.target}" if self.target is not None else ""
+        where = f" for {self.target or self.hidden_target}" if self.target or self.hidden_target else ""
         return f"{self.requirement.label}{where}"
 
     def as_dict(self) -> dict[str, object]:
@@ -51,6 +51,7 @@ class Check:
             "requirement": self.requirement.label,
             "template": self.requirement.template_kind,
             "target": _describe(self.target),
+            "hidden_target": self.hidden_target,
             "met": self.met,
             "problem": self.problem,
             "page": self.page.get_absolute_url() if self.page else None,
@@ -204,6 +205,31 @@ def evaluate(project: Project, to: str, ctx: Context | None = None, *, links: bo
     ctx = ctx or Context([project])
     return [_check(r, target, project, ctx, links=links)
             for r in ctx.requirements if r.stage == to for target in _targets(r, project, ctx)]
+
+
+def for_reader(checks: list[Check], user: object) -> list[Check]:
+    """The checklist as `user` may see it: a target (a dataset registered under another
+    private project, say) or a page the reader cannot see is named only by its kind."""
+    from registry import permissions
+    from wiki.permissions import visible_pages
+
+    datasets = [c.target.pk for c in checks if isinstance(c.target, Dataset)]
+    models = [c.target.pk for c in checks if isinstance(c.target, MLModel)]
+    pages = [c.page.pk for c in checks if c.page is not None]
+    seen = {
+        Dataset: set(permissions.visible_datasets(user).filter(pk__in=datasets).values_list("pk", flat=True)),
+        MLModel: set(permissions.visible_models(user).filter(pk__in=models).values_list("pk", flat=True)),
+    }
+    readable = set(visible_pages(user).filter(pk__in=pages).values_list("pk", flat=True))
+    for check in checks:
+        hidden = type(check.target) in seen and check.target.pk not in seen[type(check.target)]
+        if hidden:
+            kind = "dataset" if isinstance(check.target, Dataset) else "model"
+            check.target, check.hidden_target = None, f"a linked {kind} you cannot see"
+            check.problem, check.start_url = "Ask its owners: it is outside what you can see.", ""
+        if check.page is not None and check.page.pk not in readable:
+            check.page = None
+    return checks
 
 
 def transition_guard(project: Project, to: str) -> None:

@@ -34,7 +34,7 @@ def gate_checklist(request: HttpRequest, slug: str, stage: str) -> HttpResponse:
     project = permissions.get_project_for_user_or_404(request.user, slug)
     if stage not in Stage.values:
         raise Http404("No such stage.")
-    checks = gates.evaluate(project, stage)
+    checks = gates.for_reader(gates.evaluate(project, stage), request.user)
     return render(request, "lifecycle/gate_checklist.html", {
         "project": project, "stage": Stage(stage), "checks": checks, "nav": "projects",
         "allowed": stage in project.allowed_next_stages(),

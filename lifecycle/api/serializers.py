@@ -155,6 +155,8 @@ class CheckOut(serializers.Serializer):
     requirement = serializers.CharField()
     template = serializers.CharField(help_text="Kind of the template the page must follow.")
     target = TargetOut(allow_null=True)
+    hidden_target = serializers.CharField(
+        allow_blank=True, help_text="Set instead of target when the reader may not see it.")
     met = serializers.BooleanField()
     problem = serializers.CharField(allow_blank=True)
     page = serializers.CharField(allow_null=True, help_text="Address of the page that answers it.")

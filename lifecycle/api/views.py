@@ -210,7 +210,7 @@ class GateChecklist(ApiView):
         project = permissions.get_project_for_user_or_404(request.user, slug)
         if stage not in Stage.values:
             raise Http404("No such stage.")
-        checks = [check.as_dict() for check in gates.evaluate(project, stage)]
+        checks = [check.as_dict() for check in gates.for_reader(gates.evaluate(project, stage), request.user)]
         return self.output(s.GateOut, {
             "project": project.slug, "stage": stage, "checks": checks,
             "allowed": stage in project.allowed_next_stages(),

@@ -23,7 +23,7 @@ def project_gates(context: dict[str, Any], project: Any) -> dict[str, Any]:
     user = context["request"].user
     can_edit = permissions.can_edit_project(user, project)
     ctx = gates.Context([project])
-    nexts = [(Stage(s), gates.evaluate(project, s, ctx, links=can_edit))
+    nexts = [(Stage(s), gates.for_reader(gates.evaluate(project, s, ctx, links=can_edit), user))
              for s in project.allowed_next_stages()]
     sprints = list(project.sprints.select_related("retrospective__space")[:6])
     cutoff = latest_allowed_end()

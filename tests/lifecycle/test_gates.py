@@ -227,3 +227,21 @@ def test_the_gate_context_reads_a_board_in_a_fixed_number_of_queries(team, membe
             for project in projects:
                 for stage in Stage.values:
                     gates.evaluate(project, stage, ctx, links=False)
+
+
+def test_the_checklist_never_names_a_linked_dataset_the_reader_cannot_see(project, member, outsider,
+                                                                         private_dataset, client):
+    from tests.lifecycle.conftest import at_stage
+
+    project = at_stage(project, Stage.DATA_DISCOVERY)
+    project.datasets.add(private_dataset)
+    [check] = [c for c in gates.for_reader(gates.evaluate(project, Stage.EXPERIMENTATION), outsider)
+               if c.requirement.template_kind == "datasheet"]
+    assert check.target is None and check.hidden_target == "a linked dataset you cannot see"
+    client.force_login(outsider)
+    for url in (project.get_absolute_url(), f"/projects/{project.slug}/gates/experimentation/",
+                f"/api/v1/projects/{project.slug}/gates/experimentation/"):
+        body = client.get(url).content.decode()
+        assert private_dataset.name not in body and private_dataset.slug not in body, url
+    member_view = gates.for_reader(gates.evaluate(project, Stage.EXPERIMENTATION), member)
+    assert private_dataset in [c.target for c in member_view]
