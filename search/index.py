@@ -28,6 +28,7 @@ PG_REBUILT_INDEXES = {
     "search_doc_vector_gin": "ON search_searchdocument USING gin (search_vector)",
     "search_doc_title_vector_gin": "ON search_searchdocument USING gin (title_vector)",
     "search_doc_title_trgm": "ON search_searchdocument USING gin (title gin_trgm_ops)",
+    "search_doc_facet_keys_gin": "ON search_searchdocument USING gin (facet_keys)",
 }
 
 CountKey = tuple[int, str, str, str]  # bucket, kind, facet, value
@@ -40,6 +41,7 @@ def _document(kind: str, pk: int, entry: Entry, private_scope: int | None) -> Se
         columns_text=clean(entry.columns_text), body=clean(entry.body),
         scope_project_id=entry.scope_project_id, owner_team_id=entry.owner_team_id,
         private_scope_id=private_scope, updated_at=entry.updated_at,
+        facet_keys=[f"kind:{kind}", *(f"{f}:{v[:200]}" for f, v, _ in entry.facets)],
     )
 
 
