@@ -180,10 +180,13 @@ def refresh_derived() -> None:
     doc, facet = SearchDocument._meta.db_table, SearchFacet._meta.db_table
     counts, project = SearchFacetCount._meta.db_table, Project._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {doc} SET private_scope_id = CASE WHEN scope_project_id IS NULL THEN NULL "
-            f"WHEN EXISTS (SELECT 1 FROM {project} p WHERE p.id = {doc}.scope_project_id "
-            "AND p.visibility = %s) THEN NULL ELSE scope_project_id END", [Visibility.INTERNAL])
+        # only the rows whose bucket is wrong: rewriting every row would leave the table with a
+        # dead copy of each document, which every search reads until VACUUM runs
+        bucket = (f"CASE WHEN scope_project_id IS NULL THEN NULL "
+                  f"WHEN EXISTS (SELECT 1 FROM {project} p WHERE p.id = {doc}.scope_project_id "
+                  "AND p.visibility = %s) THEN NULL ELSE scope_project_id END")
+        cursor.execute(f"UPDATE {doc} SET private_scope_id = {bucket} "
+                       f"WHERE private_scope_id IS DISTINCT FROM {bucket}", [Visibility.INTERNAL] * 2)
         cursor.execute(f"DELETE FROM {counts}")
         cursor.execute(
             f"INSERT INTO {counts} (bucket, kind, facet, value, label, n) "
