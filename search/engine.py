@@ -248,9 +248,13 @@ def _bucket_counts(user: User, kinds: list[str], facet_names: Iterable[str]) -> 
     own = _visible_private_projects(user)
     rows = list(counts.filter(Q(bucket=0) | Q(bucket__in=own))
                 .values(*group).annotate(n=Sum("n"), label=Max("label")).order_by())
-    # in a private project they cannot read, a user sees only what the grants show them
-    extra = (facets.exclude(document__private_scope_id__in=own)
-             .filter(permissions.document_grant_q(user, "document__"))
+    # in a private project they cannot read, a user sees only what the grants show them: each
+    # grant read through its own index (owner team: the partial private-scope index), united
+    private = SearchDocument.objects.filter(private_scope_id__isnull=False).exclude(
+        private_scope_id__in=own)
+    first, *rest = [private.filter(part).values("id")
+                    for part in permissions.document_grant_parts(user)]
+    extra = (facets.filter(document_id__in=first.union(*rest))
              .values(kind=F("document__kind"), facet_name=F("facet"), facet_value=F("value"))
              .annotate(n=Count("id"), label=Max("label")).order_by())
     totals: dict[tuple[str, str, str], dict] = {(r["kind"], r["facet"], r["value"]): r for r in rows}
