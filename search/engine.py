@@ -3,9 +3,10 @@
     search(user=..., q=..., types=..., filters=..., sort=..., page=...) -> SearchResults
 
 A fixed number of statements whatever the size. With a query or a filter: one statement
-fetches the candidates (name matches, then the rest, each LIMIT cap + 1) — they give the
-kind counts and the catalog's facet counts, capped — then one ranks only those candidates
-and takes a page with snippets, one reads the page's facets; a one-word query that finds
+fetches the candidates (name matches, then the rest, each LIMIT cap + 1; facet filters are a
+condition on the document's `facet_keys`), ranked and ordered there — they give the kind
+counts and, from their keys, the catalog's facet counts, capped (one statement reads the
+labels) — then one reads the page's rows with snippets, one the page's facets; a one-word query that finds
 nothing tries the word corrected from the titles' vocabulary; no hits give a did-you-mean.
 With neither: counts come from SearchFacetCount (pre-aggregated per visibility bucket) plus
 an exact count of what the user sees only through a grant, and the page walks an index.
