@@ -19,6 +19,7 @@ import os
 import statistics
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -67,11 +68,14 @@ PERM = """(d.scope_project_id IS NULL OR p.visibility = 'internal'
               WHERE person_id = %(u)s AND dataset_id IS NOT NULL))
   OR (d.kind = 'model' AND d.object_id IN (SELECT model_id FROM registry_roleassignment
               WHERE person_id = %(u)s AND model_id IS NOT NULL)))"""
-GRANTS = """(d.owner_team_id IN (SELECT team_id FROM registry_membership WHERE person_id = %(u)s)
-  OR (d.kind = 'dataset' AND d.object_id IN (SELECT dataset_id FROM registry_roleassignment
-              WHERE person_id = %(u)s AND dataset_id IS NOT NULL))
-  OR (d.kind = 'model' AND d.object_id IN (SELECT model_id FROM registry_roleassignment
-              WHERE person_id = %(u)s AND model_id IS NOT NULL)))"""
+# each grant read through its own index, united (as engine._bucket_counts does)
+GRANTS = [
+    "d.owner_team_id IN (SELECT team_id FROM registry_membership WHERE person_id = %(u)s)",
+    """d.kind = 'dataset' AND d.object_id IN (SELECT dataset_id FROM registry_roleassignment
+              WHERE person_id = %(u)s AND dataset_id IS NOT NULL)""",
+    """d.kind = 'model' AND d.object_id IN (SELECT model_id FROM registry_roleassignment
+              WHERE person_id = %(u)s AND model_id IS NOT NULL)""",
+]
 OWN_PRIVATE = """(SELECT id FROM registry_project WHERE visibility = 'private' AND (
   team_id IN (SELECT team_id FROM registry_membership WHERE person_id = %(u)s)
   OR id IN (SELECT project_id FROM registry_roleassignment
@@ -92,12 +96,13 @@ def hand_sql(user_id: int, q: str, types: list[str], filters: dict[str, list[str
     cap = engine.count_cap()
     params: dict = {"u": user_id, "q": q, "types": types or None, "cap": cap + 1,
                     "start": MARK_START, "stop": MARK_END}
-    where = [PERM] + (["d.kind = ANY(%(types)s)"] if types else [])
-    for i, (facet, values) in enumerate(filters.items()):
-        for j, value in enumerate(values):
-            params[f"f{i}_{j}"], params[f"v{i}_{j}"] = facet, value
-            where.append(f"d.id IN (SELECT document_id FROM search_searchfacet "
-                         f"WHERE facet = %(f{i}_{j})s AND value = %(v{i}_{j})s)")
+    # one kind as `=`, not `= ANY(array)`: the (kind, title) index then gives the name order
+    where = [PERM] + (["d.kind = %(kind)s"] if len(types) == 1 else
+                      ["d.kind = ANY(%(types)s)"] if types else [])
+    params["kind"] = types[0] if len(types) == 1 else None
+    params["keys"] = [f"{facet}:{value}" for facet, values in filters.items() for value in values]
+    if params["keys"]:
+        where.append("d.facet_keys @> %(keys)s::text[]")
     base = f"{FROM} WHERE " + " AND ".join(where)
     statements = 0
     with connection.cursor() as cur:
@@ -109,11 +114,13 @@ def hand_sql(user_id: int, q: str, types: list[str], filters: dict[str, list[str
                         f"WHERE n > 0 AND facet IN {facets} {kinds} AND (bucket = 0 OR bucket IN "
                         f"{OWN_PRIVATE}) GROUP BY 1, 2, 3", params)
             counted = cur.fetchall()
+            private = (f"FROM search_searchdocument d WHERE d.private_scope_id IS NOT NULL "
+                       f"AND d.private_scope_id NOT IN {OWN_PRIVATE} AND ")
+            granted = " UNION ".join(f"SELECT d.id {private}{grant}" for grant in GRANTS)
             cur.execute(f"SELECT d.kind, f.facet, f.value, count(*), max(f.label) FROM search_searchfacet f "
-                        f"JOIN search_searchdocument d ON d.id = f.document_id LEFT JOIN registry_project p "
-                        f"ON p.id = d.scope_project_id WHERE f.facet IN {facets} "
-                        f"AND d.private_scope_id IS NOT NULL AND d.private_scope_id NOT IN {OWN_PRIVATE} "
-                        f"AND {GRANTS} {kinds.replace('kind', 'd.kind')} GROUP BY 1, 2, 3", params)
+                        f"JOIN search_searchdocument d ON d.id = f.document_id WHERE f.facet IN {facets} "
+                        f"AND f.document_id IN ({granted}) {kinds.replace('kind', 'd.kind')} "
+                        "GROUP BY 1, 2, 3", params)
             cur.fetchall()
             statements += 2
             total = sum(row[3] for row in counted if row[1] == "kind")
@@ -125,15 +132,21 @@ def hand_sql(user_id: int, q: str, types: list[str], filters: dict[str, list[str
                 statements += 1
         else:
             tsq, title_only = TSQ, False
+            keys = "d.facet_keys" if types == ["dataset"] else "NULL::text[]"
             for attempt in (0, 1):
+                # the candidates, ranked (when there is a query) in the same statement
+                rank = f"ts_rank(d.search_vector, {tsq})" if q else "0"
+                cols = f"d.id, d.kind, d.title, {rank} AS rank, {keys}"
                 if q and not title_only:
-                    sql = (f"SELECT * FROM (SELECT d.id, d.kind, 1 {base} AND d.title_vector @@ {tsq} "
-                           f"LIMIT %(cap)s) t1 UNION ALL SELECT * FROM (SELECT d.id, d.kind, 0 {base} "
-                           f"AND d.search_vector @@ {tsq} AND NOT d.title_vector @@ {tsq} LIMIT %(cap)s) t2")
+                    sql = (f"SELECT * FROM (SELECT {cols}, 1 AS tier {base} AND d.title_vector @@ {tsq} "
+                           f"LIMIT %(cap)s) t1 UNION ALL SELECT * FROM (SELECT {cols}, 0 {base} "
+                           f"AND d.search_vector @@ {tsq} AND NOT d.title_vector @@ {tsq} LIMIT %(cap)s) t2 "
+                           "ORDER BY tier DESC, rank DESC, title, id")
                 elif q:
-                    sql = f"SELECT d.id, d.kind, 1 {base} AND d.title_vector @@ {tsq} LIMIT %(cap)s"
+                    sql = (f"SELECT {cols}, 1 AS tier {base} AND d.title_vector @@ {tsq} "
+                           "ORDER BY rank DESC, title, id LIMIT %(cap)s")
                 else:
-                    sql = f"SELECT d.id, d.kind, 0 {base} LIMIT %(cap)s"
+                    sql = f"SELECT {cols}, 0 {base} LIMIT %(cap)s"
                 cur.execute(sql, params)
                 rows = cur.fetchall()[:cap]
                 statements += 1
@@ -150,20 +163,21 @@ def hand_sql(user_id: int, q: str, types: list[str], filters: dict[str, list[str
                     break
                 params["q"], tsq, title_only = found[0], PLAIN, True
             ids = [r[0] for r in rows]
-            params["ids"], params["first"] = ids, [r[0] for r in rows if r[2]]
-            if types == ["dataset"] and ids:
-                cur.execute(f"SELECT facet, value, count(*), max(label) FROM search_searchfacet "
-                            f"WHERE document_id = ANY(%(ids)s) AND facet IN {FACETS} GROUP BY 1, 2",
-                            params)
+            if types == ["dataset"] and ids:  # facet counts from the candidates' keys, then labels
+                counts = Counter(k for r in rows if r[1] == "dataset" for k in r[4] or []
+                                 if f"'{k.split(':', 1)[0]}'" in FACETS)
+                params["facets"] = list({k.split(":", 1)[0] for k in counts})
+                params["values"] = list({k.split(":", 1)[1] for k in counts})
+                cur.execute("SELECT facet, value, max(label) FROM search_searchfacetcount WHERE kind = "
+                            "'dataset' AND facet = ANY(%(facets)s) AND value = ANY(%(values)s) "
+                            "GROUP BY 1, 2", params)
                 cur.fetchall()
                 statements += 1
             if ids and q:
+                params["page"] = ids[:20]
                 cur.execute(f"SELECT d.id, d.kind, d.object_id, d.slug, d.title, d.url, d.updated_at, "
-                            f"{HEADLINE.format(tsq=tsq)} FROM (SELECT d.*, "
-                            f"ts_rank(d.search_vector, {tsq}) AS rank, (d.id = ANY(%(first)s)) AS tier "
-                            f"FROM search_searchdocument d WHERE d.id = ANY(%(ids)s) "
-                            f"ORDER BY tier DESC, rank DESC, d.title, d.id LIMIT 20) d "
-                            f"ORDER BY d.tier DESC, d.rank DESC, d.title, d.id", params)
+                            f"{HEADLINE.format(tsq=tsq)} FROM search_searchdocument d "
+                            f"WHERE d.id = ANY(%(page)s)", params)
                 ids = [row[0] for row in cur.fetchall()]
                 statements += 1
             elif ids:

@@ -121,12 +121,20 @@ def document_visibility_q(user: Person, prefix: str = "") -> Q:
 def document_grant_q(user: Person, prefix: str = "") -> Q:
     """The part of `document_visibility_q` that does not go through the scope project: the
     owner team, and role grants on the object itself."""
-    return (
-        Q(**{f"{prefix}owner_team_id__in": _team_ids(user)})
-        | Q(**{f"{prefix}kind": "dataset",
-               f"{prefix}object_id__in": _role_target_ids(user, "dataset")})
-        | Q(**{f"{prefix}kind": "model", f"{prefix}object_id__in": _role_target_ids(user, "model")})
-    )
+    first, *rest = document_grant_parts(user, prefix)
+    for part in rest:
+        first |= part
+    return first
+
+
+def document_grant_parts(user: Person, prefix: str = "") -> list[Q]:
+    """`document_grant_q` as separate conditions (a document is granted if any holds), for a
+    query that reads each through its own index and unites the results."""
+    return [
+        Q(**{f"{prefix}owner_team_id__in": _team_ids(user)}),
+        Q(**{f"{prefix}kind": "dataset", f"{prefix}object_id__in": _role_target_ids(user, "dataset")}),
+        Q(**{f"{prefix}kind": "model", f"{prefix}object_id__in": _role_target_ids(user, "model")}),
+    ]
 
 
 def visible_documents(user: User, qs: QuerySet, prefix: str = "") -> QuerySet:

@@ -3,9 +3,10 @@
     search(user=..., q=..., types=..., filters=..., sort=..., page=...) -> SearchResults
 
 A fixed number of statements whatever the size. With a query or a filter: one statement
-fetches the candidates (name matches, then the rest, each LIMIT cap + 1) — they give the
-kind counts and the catalog's facet counts, capped — then one ranks only those candidates
-and takes a page with snippets, one reads the page's facets; a one-word query that finds
+fetches the candidates (name matches, then the rest, each LIMIT cap + 1; facet filters are a
+condition on the document's `facet_keys`), ranked and ordered there — they give the kind
+counts and, from their keys, the catalog's facet counts, capped (one statement reads the
+labels) — then one reads the page's rows with snippets, one the page's facets; a one-word query that finds
 nothing tries the word corrected from the titles' vocabulary; no hits give a did-you-mean.
 With neither: counts come from SearchFacetCount (pre-aggregated per visibility bucket) plus
 an exact count of what the user sees only through a grant, and the page walks an index.
@@ -25,7 +26,19 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
-from django.db.models import Case, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Count,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+)
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -138,14 +151,14 @@ def count_cap() -> int:
 
 
 def _conditions(q: str, filters: Mapping[str, list[str]], prefix: str = "") -> Q:
-    """Everything but the type: the query and the facet filters (values AND together)."""
+    """Everything but the type: the query and the facet filters (values AND together), all
+    on the document row (the facet filter reads its `facet_keys`)."""
     condition = Q()
     if q:
         condition &= get_backend().match(q, prefix)
-    for facet, values in filters.items():
-        for value in values:
-            condition &= Q(**{f"{prefix}id__in": SearchFacet.objects.filter(
-                facet=facet, value=value).values("document_id")})
+    keys = [f"{facet}:{value}" for facet, values in filters.items() for value in values]
+    if keys:
+        condition &= Q(**{f"{prefix}facet_keys__has_all": keys})
     return condition
 
 
@@ -161,23 +174,24 @@ def matching(user: User, *, q: str = "", types: Iterable[str] = (),
 
 @dataclass
 class _Candidates:
-    """Up to cap + 1 matching documents per tier (name matches, then the rest), in no order:
-    what is counted, what facet counts are taken from, and what relevance ranks."""
+    """Up to cap + 1 matching documents per tier (name matches, then the rest): what is
+    counted, what facet counts are taken from, and, when ranked, already in relevance order."""
 
-    rows: list[tuple[int, str, int]]  # id, kind, tier (1: the name matches)
+    rows: list[tuple[int, str, str, float, Any, int]]  # id, kind, title, rank, facet keys, tier
     capped: bool
 
-    def ids(self, kinds: Iterable[str] = ()) -> list[int]:
-        kinds = set(kinds)
-        return [i for i, kind, _ in self.rows if not kinds or kind in kinds]
+    def facet_keys(self, kind: str) -> Iterable[str]:
+        parse = SearchDocument._meta.get_field("facet_keys").from_db_value
+        for _, row_kind, _, _, keys, _ in self.rows:
+            if row_kind == kind:
+                yield from parse(keys, None, connection) or []
 
-    def name_matches(self) -> list[int]:
-        return [i for i, _, tier in self.rows if tier]
 
-
-def _candidates(docs: QuerySet, q: str, filters: Mapping[str, list[str]], cap: int,
-                title_words: str | None = None) -> _Candidates:
-    """One statement: the two tiers, each LIMIT cap + 1, as a UNION ALL."""
+def _candidates(docs: QuerySet, q: str, filters: Mapping[str, list[str]], cap: int, *,
+                ranked: bool, with_keys: bool, title_words: str | None = None) -> _Candidates:
+    """One statement: the two tiers, each LIMIT cap + 1, as a UNION ALL; `ranked` computes the
+    relevance of the candidates in the same statement and orders them (name matches first),
+    so no list of ids goes back to the database to rank them."""
     backend = get_backend()
     docs = docs.filter(_conditions("", filters))
     if title_words is not None:
@@ -186,22 +200,31 @@ def _candidates(docs: QuerySet, q: str, filters: Mapping[str, list[str]], cap: i
         tiers = [docs.filter(title), docs.filter(backend.match(q)).exclude(title)]
     else:
         tiers = [docs.filter(backend.match(q)) if q else docs]
+    rank = backend.rank(title_words if title_words is not None else q, title_words is not None) \
+        if ranked else Value(0.0, output_field=FloatField())
+    keys = F("facet_keys") if with_keys else Value(None, output_field=TextField())
     parts, params = [], []
     for number, tier in enumerate(tiers):
+        tier = tier.annotate(rank=rank, keys=keys).values_list("id", "kind", "title", "rank", "keys")
         try:
-            sql, tier_params = tier.values_list("id", "kind")[:cap + 1].query.sql_with_params()
+            sql, tier_params = tier[:cap + 1].query.sql_with_params()
         except EmptyResultSet:  # .none(): an anonymous user, a query with no words
             continue
-        parts.append(f"SELECT t{number}.*, {1 if number == 0 and len(tiers) > 1 or title_words else 0} "
-                     f"FROM ({sql}) t{number}")
+        first = number == 0 and len(tiers) > 1 or title_words is not None
+        parts.append(f"SELECT t{number}.*, {1 if first else 0} AS tier FROM ({sql}) t{number}")
         params += tier_params
     if not parts:
         return _Candidates(rows=[], capped=False)
+    sql = " UNION ALL ".join(parts)
+    if ranked:
+        sql = f"SELECT * FROM ({sql}) c ORDER BY c.tier DESC, c.rank DESC, c.title, c.id"
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     capped = len(rows) > cap
-    return _Candidates(rows=rows[:cap] if capped else rows, capped=capped)
+    if capped:  # keep the best of the name matches and fill up with the rest, as ranked
+        rows = rows[:cap]
+    return _Candidates(rows=rows, capped=capped)
 
 
 def _visible_private_projects(user: User) -> QuerySet:
@@ -226,9 +249,13 @@ def _bucket_counts(user: User, kinds: list[str], facet_names: Iterable[str]) -> 
     own = _visible_private_projects(user)
     rows = list(counts.filter(Q(bucket=0) | Q(bucket__in=own))
                 .values(*group).annotate(n=Sum("n"), label=Max("label")).order_by())
-    # in a private project they cannot read, a user sees only what the grants show them
-    extra = (facets.exclude(document__private_scope_id__in=own)
-             .filter(permissions.document_grant_q(user, "document__"))
+    # in a private project they cannot read, a user sees only what the grants show them: each
+    # grant read through its own index (owner team: the partial private-scope index), united
+    private = SearchDocument.objects.filter(private_scope_id__isnull=False).exclude(
+        private_scope_id__in=own)
+    first, *rest = [private.filter(part).values("id")
+                    for part in permissions.document_grant_parts(user)]
+    extra = (facets.filter(document_id__in=first.union(*rest))
              .values(kind=F("document__kind"), facet_name=F("facet"), facet_value=F("value"))
              .annotate(n=Count("id"), label=Max("label")).order_by())
     totals: dict[tuple[str, str, str], dict] = {(r["kind"], r["facet"], r["value"]): r for r in rows}
@@ -256,35 +283,44 @@ def _facet_values(rows: Iterable[dict], filters: Mapping[str, list[str]]) -> dic
     return facets
 
 
-def _candidate_facets(ids: list[int]) -> list[dict]:
-    if not ids:
+def _candidate_facets(candidates: _Candidates) -> list[dict]:
+    """Catalog facet counts over the (capped) candidate datasets, from the keys the candidate
+    statement brought back; one small statement reads the labels of the values found."""
+    counts = Counter(key for key in candidates.facet_keys("dataset")
+                     if key.split(":", 1)[0] in CATALOG_FACETS)
+    if not counts:
         return []
-    return list(SearchFacet.objects.filter(document_id__in=ids, facet__in=CATALOG_FACETS)
-                .values("facet", "value").annotate(n=Count("id"), label=Max("label")).order_by())
+    pairs = [key.split(":", 1) for key in counts]
+    labels = {(r["facet"], r["value"]): r["label"] for r in SearchFacetCount.objects.filter(
+        kind="dataset", facet__in={f for f, _ in pairs}, value__in={v for _, v in pairs})
+        .values("facet", "value").annotate(label=Max("label")).order_by()}
+    return [{"facet": f, "value": v, "n": counts[f"{f}:{v}"], "label": labels.get((f, v), v)}
+            for f, v in pairs]
 
 
-def _order(sort: str, q: str) -> list[Any]:
-    if sort == "relevance" and q:
-        return [F("tier").desc(), F("rank").desc(), "title", "id"]
+def _order(sort: str) -> list[Any]:
     if sort == "updated":
         return ["-updated_at", "id"]
     return ["title", "id"]
 
 
+FIELDS = ("id", "kind", "object_id", "slug", "title", "url", "updated_at")
+
+
 def _page(docs: QuerySet, q: str, sort: str, start: int, page_size: int, *,
           candidates: _Candidates | None = None, plain: bool = False) -> list[dict]:
-    """One page of hits. Relevance ranks the candidates only (name matches first); the
-    other orders run over every match, through the (kind, title) and (kind, updated) indexes."""
+    """One page of hits. Relevance takes the page from the ranked candidates and reads only
+    those rows (with their snippets); the other orders run over every match, through the
+    (kind, title) and (kind, updated) indexes."""
     backend = get_backend()
-    annotations: dict[str, Any] = {"snippet": backend.snippet(q, plain) if q else Plain()}
+    snippet = backend.snippet(q, plain) if q else Plain()
     if q and sort == "relevance":
-        docs = SearchDocument.objects.filter(id__in=candidates.ids())
-        first = candidates.name_matches()
-        annotations["tier"] = Case(When(id__in=first, then=Value(1)), default=Value(0)) \
-            if first else Value(0)
-        annotations["rank"] = backend.rank(q, plain)
-    rows = (docs.values("id", "kind", "object_id", "slug", "title", "url", "updated_at")
-            .annotate(**annotations).order_by(*_order(sort, q))[start:start + page_size])
+        chosen = candidates.rows[start:start + page_size]
+        rows = {r["id"]: r for r in SearchDocument.objects.filter(id__in=[c[0] for c in chosen])
+                .values(*FIELDS).annotate(snippet=snippet)}
+        return [{**rows[c[0]], "rank": c[3]} for c in chosen if c[0] in rows]
+    rows = (docs.values(*FIELDS).annotate(snippet=snippet).order_by(*_order(sort))
+            [start:start + page_size])
     return list(rows)
 
 
@@ -320,17 +356,19 @@ def search(*, user: User, q: str = "", types: Iterable[str] = (),
         facet_rows = [r for r in counted if r["kind"] == "dataset" and r["facet"] != "kind"]
         capped = False
     else:
-        candidates = _candidates(typed, q, clean_filters, cap)
+        ranked = bool(q) and sort == "relevance"
+        candidates = _candidates(typed, q, clean_filters, cap, ranked=ranked, with_keys=with_facets)
         if q and not candidates.rows and backend.fuzzy and len(q.split()) == 1:
             # nothing by full text: a misspelt name still finds its object
             corrected = backend.correct(q)
             if corrected:
-                candidates = _candidates(typed, q, clean_filters, cap, title_words=corrected)
+                candidates = _candidates(typed, q, clean_filters, cap, ranked=ranked,
+                                         with_keys=with_facets, title_words=corrected)
                 q, plain = corrected, True
-        kind_counts = dict(Counter(kind for _, kind, _ in candidates.rows))
+        kind_counts = dict(Counter(row[1] for row in candidates.rows))
         capped = candidates.capped
         if with_facets:
-            facet_rows = _candidate_facets(candidates.ids(["dataset"]))
+            facet_rows = _candidate_facets(candidates)
     total = sum(kind_counts.values())
     start = (page - 1) * page_size
     rows = []

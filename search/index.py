@@ -28,6 +28,7 @@ PG_REBUILT_INDEXES = {
     "search_doc_vector_gin": "ON search_searchdocument USING gin (search_vector)",
     "search_doc_title_vector_gin": "ON search_searchdocument USING gin (title_vector)",
     "search_doc_title_trgm": "ON search_searchdocument USING gin (title gin_trgm_ops)",
+    "search_doc_facet_keys_gin": "ON search_searchdocument USING gin (facet_keys)",
 }
 
 CountKey = tuple[int, str, str, str]  # bucket, kind, facet, value
@@ -40,6 +41,7 @@ def _document(kind: str, pk: int, entry: Entry, private_scope: int | None) -> Se
         columns_text=clean(entry.columns_text), body=clean(entry.body),
         scope_project_id=entry.scope_project_id, owner_team_id=entry.owner_team_id,
         private_scope_id=private_scope, updated_at=entry.updated_at,
+        facet_keys=[f"kind:{kind}", *(f"{f}:{v[:200]}" for f, v, _ in entry.facets)],
     )
 
 
@@ -178,10 +180,13 @@ def refresh_derived() -> None:
     doc, facet = SearchDocument._meta.db_table, SearchFacet._meta.db_table
     counts, project = SearchFacetCount._meta.db_table, Project._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {doc} SET private_scope_id = CASE WHEN scope_project_id IS NULL THEN NULL "
-            f"WHEN EXISTS (SELECT 1 FROM {project} p WHERE p.id = {doc}.scope_project_id "
-            "AND p.visibility = %s) THEN NULL ELSE scope_project_id END", [Visibility.INTERNAL])
+        # only the rows whose bucket is wrong: rewriting every row would leave the table with a
+        # dead copy of each document, which every search reads until VACUUM runs
+        bucket = (f"CASE WHEN scope_project_id IS NULL THEN NULL "
+                  f"WHEN EXISTS (SELECT 1 FROM {project} p WHERE p.id = {doc}.scope_project_id "
+                  "AND p.visibility = %s) THEN NULL ELSE scope_project_id END")
+        cursor.execute(f"UPDATE {doc} SET private_scope_id = {bucket} "
+                       f"WHERE private_scope_id IS DISTINCT FROM {bucket}", [Visibility.INTERNAL] * 2)
         cursor.execute(f"DELETE FROM {counts}")
         cursor.execute(
             f"INSERT INTO {counts} (bucket, kind, facet, value, label, n) "

@@ -55,6 +55,44 @@ class TitleVector(DocumentVector):
         models.Func.__init__(self, SearchVector("title", config="english"))
 
 
+class FacetKeysField(models.Field):
+    """A document's facet values as "facet:value" keys (kind included), so facet filters are a
+    condition on the document row itself: `text[]` with a GIN index on PostgreSQL (a filter
+    and the full-text match combine in one bitmap plan), newline-delimited text elsewhere."""
+
+    def db_type(self, connection: Any) -> str:
+        return "text[]" if connection.vendor == "postgresql" else "text"
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if value is None:
+            return None
+        keys = list(value)
+        return keys if connection.vendor == "postgresql" else "".join(f"\n{k}" for k in keys) + "\n"
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> list[str] | None:
+        if value is None or isinstance(value, list):
+            return value
+        return [k for k in value.split("\n") if k]
+
+
+@FacetKeysField.register_lookup
+class HasAllKeys(models.Lookup):
+    """`facet_keys__has_all=[...]`: every key present (the array's @>, served by its GIN index)."""
+
+    lookup_name = "has_all"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        keys = [str(k) for k in self.rhs]
+        if connection.vendor == "postgresql":
+            return f"{lhs} @> %s::text[]", [*lhs_params, keys]
+        if not keys:
+            return "1 = 1", []
+        return " AND ".join([f"instr({lhs}, %s) > 0"] * len(keys)), [
+            p for k in keys for p in (*lhs_params, f"\n{k}\n")]
+
+
 class SearchDocument(models.Model):
     kind = models.CharField(max_length=20)
     object_id = models.BigIntegerField()
@@ -77,6 +115,7 @@ class SearchDocument(models.Model):
     # else NULL (seen by every signed-in user). Kept in step when a project changes visibility.
     private_scope_id = models.BigIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField()
+    facet_keys = FacetKeysField(null=True, blank=True)
     search_vector = models.GeneratedField(
         expression=DocumentVector(), output_field=SearchVectorField(null=True), db_persist=True
     )
