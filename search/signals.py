@@ -68,9 +68,13 @@ def _links_changed(sender: type[Model], instance: Model, action: str, reverse: b
         index.index_objects("dataset", [instance.pk] if reverse else (pk_set or []))
 
 
+# Verbs recorded right after the service saved the target itself: post_save has indexed it.
+SAVED_VERBS = {"created", "updated"}
+
+
 def _activity(sender: type[Model], instance: Activity, created: bool, raw: bool = False,
               **kwargs: Any) -> None:
-    if not created or raw:
+    if not created or raw or instance.verb in SAVED_VERBS:
         return
     model = instance.target_type.model_class()
     for kind in kinds_for_model(model) if model else []:
