@@ -232,8 +232,8 @@ def for_reader(checks: list[Check], user: object) -> list[Check]:
     return checks
 
 
-def transition_guard(project: Project, to: str) -> None:
-    unmet = [check for check in evaluate(project, to) if not check.met]
+def transition_guard(project: Project, to: str, by: object) -> None:
+    unmet = [check for check in for_reader(evaluate(project, to), by) if not check.met]
     if unmet:
         listing = "; ".join(f"{c.label}: {c.problem}" for c in unmet)
         raise ApplicationError(

@@ -219,9 +219,10 @@ def project_update(
 
 
 # Rules that apps above the registry add (the lifecycle's documentation gates): each is
-# called with the project and the stage it would enter, or with the model about to be
-# promoted, and raises ApplicationError to refuse. Registered in their AppConfig.ready().
-TRANSITION_GUARDS: list[Callable[[Project, str], None]] = []
+# called with the project, the stage it would enter and who asks (the refusal names only
+# what they may see), or with the model about to be promoted, and raises ApplicationError
+# to refuse. Registered in their AppConfig.ready().
+TRANSITION_GUARDS: list[Callable[[Project, str, Person], None]] = []
 PROMOTION_GUARDS: list[Callable[[MLModel], None]] = []
 
 
@@ -253,7 +254,7 @@ def project_stage_change(
         raise ApplicationError("Only staff may override the documentation requirements.")
     try:
         for guard in TRANSITION_GUARDS:
-            guard(project, to)
+            guard(project, to, by)
         override_reason = ""  # nothing to override: do not record one
     except ApplicationError:
         if not override_reason:

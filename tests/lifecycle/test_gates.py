@@ -245,3 +245,21 @@ def test_the_checklist_never_names_a_linked_dataset_the_reader_cannot_see(projec
         assert private_dataset.name not in body and private_dataset.slug not in body, url
     member_view = gates.for_reader(gates.evaluate(project, Stage.EXPERIMENTATION), member)
     assert private_dataset in [c.target for c in member_view]
+
+
+def test_a_refused_move_names_only_what_the_mover_may_see(project, staff, outsider, private_dataset,
+                                                         role):
+    from registry.models import RoleAssignment
+    from tests.lifecycle.conftest import at_stage
+
+    project = at_stage(project, Stage.DATA_DISCOVERY)
+    project.datasets.add(private_dataset)
+    RoleAssignment.objects.create(role=role("owner"), person=outsider, project=project)
+    with pytest.raises(ApplicationError) as refusal:
+        move(project, Stage.EXPERIMENTATION, outsider)
+    assert private_dataset.name not in refusal.value.message
+    assert private_dataset.slug not in str(refusal.value.extra)
+    assert "a linked dataset you cannot see" in refusal.value.message
+    with pytest.raises(ApplicationError) as for_staff:
+        move(project, Stage.EXPERIMENTATION, staff)
+    assert private_dataset.name in for_staff.value.message
