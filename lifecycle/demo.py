@@ -14,9 +14,9 @@ from lifecycle.models import Sprint
 from registry import services as registry_services
 from registry.demo import ABANDON_REASON, Seeded, backdate_history, path_to
 from registry.models import Membership, Person, Project, Stage
-from wiki.conformance import missing_sections, section_text
-from wiki.models import Page, Template
-from wiki.prefill import skeleton_for
+from wiki.conformance import missing_sections
+from wiki.models import Template
+from wiki.prefill import GUIDANCE, answer_sections, insert_under, skeleton_for
 from wiki.services import page_create, page_update, space_for_target
 
 ANSWERS: dict[str, dict[str, str]] = {
@@ -116,18 +116,9 @@ def _answer(kind: str, section: str, target: object) -> str:
 def _fill(body: str, kind: str, sections: list[str], target: object) -> str:
     for section in sections:
         answer = _answer(kind, section, target)
-        comment = f"<!-- {section}: replace this comment with your text. -->"
-        if comment in body:
-            body = body.replace(comment, answer)
-        elif section_text_in(body, section) is None:
-            body = f"{body.rstrip()}\n\n## {section}\n\n{answer}\n"
-        else:
-            body = body.replace(f"## {section}\n", f"## {section}\n\n{answer}\n", 1)
+        guidance = GUIDANCE.format(section=section)
+        body = body.replace(guidance, answer) if guidance in body else insert_under(body, section, answer)
     return body
-
-
-def section_text_in(body: str, title: str) -> str | None:
-    return section_text(Page(body=body), title)
 
 
 def _reviewer(project: Project) -> Person | None:
@@ -221,9 +212,7 @@ def _retrospective(sprint: Sprint, by: Person, went_well: str, lesson: str) -> N
         "Lessons learned": lesson,
         "Ethics and bias observations": "Nothing new this sprint.",
     }
-    body = page.body
-    for section, text in answers.items():
-        body = body.replace(f"<!-- {section}: replace this comment with your text. -->", text, 1)
+    body = answer_sections(page.body, answers)
     page_update(page=page, title=page.title, body=body, base_revision=page.revision, by=by,
                 summary="Written after the sprint review.")
 

@@ -18,6 +18,7 @@ from registry import permissions
 from registry.models import Activity, Dataset, DatasetVersion, MLModel, ModelVersion, Person, Project
 from registry.services import _save_validated, _update, activity_record
 from wiki.models import Page, Template
+from wiki.prefill import insert_under
 from wiki.services import page_create, space_for
 
 RETROSPECTIVE_KIND = "retrospective"
@@ -125,15 +126,11 @@ def retrospective_body(sprint: Sprint, template: Template) -> str:
             [f"- [[dataset:{d.slug}]]" for d in datasets] + [f"- [[model:{m.slug}]]" for m in models])
         or "No dataset or model of the project changed during the sprint.",
     }
-    lines, current = [], None
-    for line in (template.body or "").splitlines():
-        lines.append(line)
-        if line.startswith("#"):
-            current = line.lstrip("#").strip().lower()
-            if current in fill and fill[current]:
-                lines.append("")
-                lines.append(fill[current])
-    return "\n".join(lines)
+    body = template.body or ""
+    for heading, text in fill.items():
+        if text:
+            body = insert_under(body, heading, text)
+    return body
 
 
 @transaction.atomic

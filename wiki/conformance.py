@@ -74,8 +74,13 @@ def missing_sections(page: Page) -> list[str]:
 
 def section_text(page: Page, title: str) -> str | None:
     """The markdown under the section `title` (None when the page has no such heading)."""
+    return section_text_in(page.body, title)
+
+
+def section_text_in(body: str, title: str) -> str | None:
+    """`section_text` of a markdown text rather than a page."""
     wanted = normalize(title)
-    for section in sections(page.body):
+    for section in sections(body):
         if normalize(section.title) == wanted:
             return section.content
     return None

@@ -6,13 +6,7 @@ from __future__ import annotations
 from registry.models import Dataset, MLModel, Person, Project
 from wiki import services
 from wiki.models import Page, Template
-from wiki.prefill import skeleton_for
-
-
-def _fill(body: str, answers: dict[str, str]) -> str:
-    for section, text in answers.items():
-        body = body.replace(f"<!-- {section}: replace this comment with your text. -->", text)
-    return body
+from wiki.prefill import answer_sections, skeleton_for
 
 
 def _page(*, owner: Project, title: str, slug: str, kind: str, by: Person,
@@ -22,7 +16,7 @@ def _page(*, owner: Project, title: str, slug: str, kind: str, by: Person,
     if existing:
         return existing
     template = Template.objects.get(kind=kind)
-    body = _fill(skeleton_for(template, documents, by), answers)
+    body = answer_sections(skeleton_for(template, documents, by), answers)
     return services.page_create(space=space, title=title, slug=slug, body=body, by=by,
                                 template=template, documents=documents, tags=tags,
                                 summary="Demo page.")

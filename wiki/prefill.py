@@ -25,7 +25,17 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
-def _insert_under(body: str, heading: str, text: str) -> str:
+GUIDANCE = "<!-- {section}: replace this comment with your text. -->"
+
+
+def answer_sections(body: str, answers: dict[str, str]) -> str:
+    """Replace the template's guidance comment of each answered section with the answer."""
+    for section, text in answers.items():
+        body = body.replace(GUIDANCE.format(section=section), text, 1)
+    return body
+
+
+def insert_under(body: str, heading: str, text: str) -> str:
     """Put `text` right under the heading `heading` (or append a section if absent)."""
     lines = body.split("\n")
     for index, line in enumerate(lines):
@@ -110,5 +120,5 @@ def skeleton_for(template: Template | None, documents: Sequence[object], user: U
         elif template.kind == "project-charter" and isinstance(target, Project):
             facts = _project_facts(target, user)
         for heading, text in facts.items():
-            body = _insert_under(body, heading, text)
+            body = insert_under(body, heading, text)
     return body
