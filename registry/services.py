@@ -74,15 +74,32 @@ def _apply(instance: Model, fields: dict[str, Any]) -> dict[str, list]:
 
 
 def _save_validated(instance: Model, *, update_fields: Iterable[str] | None = None) -> None:
-    instance.full_clean()
+    """`full_clean()`, split where the database does the work anyway.
+
+    The field checks the database does not make (lengths on SQLite, choices, validators) and
+    `clean()` run first. Unique and check constraints are the database's: the save is tried,
+    and only if it refuses are they checked one by one, to name the rule that was broken
+    (as full_clean would have). A relation set to a row just read needs no existence check.
+    """
+    instance.clean_fields(exclude=_loaded_relations(instance))
+    instance.clean()
     try:
         with transaction.atomic():
             if update_fields is None:
                 instance.save()
             else:
                 instance.save(update_fields=[*update_fields, *_auto_fields(instance)])
-    except IntegrityError as error:  # a concurrent writer won a unique race
+    except IntegrityError as error:
+        instance.validate_unique()
+        instance.validate_constraints()
+        # nothing left to name: a concurrent writer won a unique race
         raise ValidationError("This conflicts with an existing record.") from error
+
+
+def _loaded_relations(instance: Model) -> list[str]:
+    return [field.name for field in instance._meta.concrete_fields
+            if field.is_relation and field.is_cached(instance)
+            and getattr(field.get_cached_value(instance), "pk", None) is not None]
 
 
 def _auto_fields(instance: Model) -> list[str]:
@@ -387,7 +404,8 @@ def model_version_add(
     lineage: Sequence[tuple[DatasetVersion, str]] = (),
 ) -> ModelVersion:
     """Register a version; `number` defaults to the next one. Lineage: (dataset version, use)."""
-    model = MLModel.objects.select_for_update().get(pk=model.pk)
+    # the model's row lock serializes numbering (PostgreSQL; SQLite's writers queue anyway)
+    list(MLModel.objects.select_for_update().filter(pk=model.pk).values_list("pk"))
     if number is None:
         number = (model.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     elif model.versions.filter(number=number).exists():

@@ -446,13 +446,14 @@ class ModelVersionIn(InputSerializer):
         return value
 
     def validate_lineage(self, items: list[dict[str, str]]) -> list[tuple[DatasetVersion, str]]:
-        visible: QuerySet = permissions.visible_dataset_versions(_user(self)).select_related("dataset")
         wanted = {(i["dataset"], i["version"]) for i in items}
+        if not wanted:
+            return []
+        visible: QuerySet = permissions.visible_dataset_versions(_user(self)).select_related("dataset")
         found = {}
-        if wanted:
-            keys = {d for d, _ in wanted}
-            for dv in visible.filter(dataset__slug__in=keys, label__in={v for _, v in wanted}):
-                found[(dv.dataset.slug, dv.label)] = dv
+        keys = {d for d, _ in wanted}
+        for dv in visible.filter(dataset__slug__in=keys, label__in={v for _, v in wanted}):
+            found[(dv.dataset.slug, dv.label)] = dv
         missing = sorted(f"{d}@{v}" for d, v in wanted - set(found))
         if missing:
             raise serializers.ValidationError(f"Unknown dataset versions: {', '.join(missing)}.")

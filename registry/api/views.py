@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import PermissionDenied
@@ -33,6 +33,7 @@ from registry.models import (
     Activity,
     Dataset,
     DatasetVersion,
+    Lineage,
     Membership,
     MLModel,
     ModelVersion,
@@ -385,8 +386,10 @@ class ModelList(ApiListView):
     @extend_schema(request=s.ModelCreateIn, responses={201: s.ModelOut, **error_responses(400, 401, 403)})
     def post(self, request: Request) -> Response:
         model = services.model_create(**self.input(s.ModelCreateIn), by=request.user)
-        return self.output(s.ModelOut, selectors.model_list(user=request.user).get(pk=model.pk),
-                           status=201)
+        # what model_list annotates, known for a model with no versions yet
+        model.latest_number = model.latest_status = None
+        model.version_count = 0
+        return self.output(s.ModelOut, model, status=201)
 
 
 class ModelDetail(ApiView):
@@ -421,8 +424,10 @@ class ModelVersionList(ApiListView):
     def post(self, request: Request, slug: str) -> Response:
         model = permissions.get_model_for_user_or_404(request.user, slug, write=True)
         version = services.model_version_add(model=model, by=request.user, **self.input(s.ModelVersionIn))
-        return self.output(s.ModelVersionOut, _model_version(request.user, model, version.number),
-                           status=201)
+        # its lineage is what the caller just named, all of it visible to them (validated so)
+        prefetch_related_objects([version], Prefetch(
+            "lineage", queryset=Lineage.objects.select_related("dataset_version__dataset")))
+        return self.output(s.ModelVersionOut, version, status=201)
 
 
 def _model_version(user: Any, model: MLModel, number: int) -> ModelVersion:
