@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
 from registry.models import (
@@ -31,18 +32,27 @@ WRITE_LEVELS = (Membership.Level.LEAD, Membership.Level.MEMBER)
 
 
 # --- building blocks (subqueries, so lists need no DISTINCT) -------------------
-def _team_ids(user: Person, *, write: bool = False) -> QuerySet:
-    memberships = Membership.objects.filter(person=user)
+# A person's grants, as uncorrelated subqueries written out once: every permission-scoped
+# query holds two or three of them, and the ORM would build and compile each as a nested
+# queryset on every use (a millisecond a query, measured by bench/registry_vs_mlflow.py).
+def _team_ids(user: Person, *, write: bool = False) -> RawSQL:
+    sql = f'SELECT "team_id" FROM "{Membership._meta.db_table}" WHERE "person_id" = %s'
+    params: list[object] = [user.pk]
     if write:
-        memberships = memberships.filter(level__in=WRITE_LEVELS)
-    return memberships.values("team_id")
+        sql += f' AND "level" IN ({", ".join(["%s"] * len(WRITE_LEVELS))})'
+        params += WRITE_LEVELS
+    return RawSQL(sql, params, output_field=BigIntegerField())
 
 
-def _role_target_ids(user: Person, target: str, *, role: str | None = None) -> QuerySet:
-    assignments = RoleAssignment.objects.filter(person=user, **{f"{target}__isnull": False})
+def _role_target_ids(user: Person, target: str, *, role: str | None = None) -> RawSQL:
+    column = RoleAssignment._meta.get_field(target).column  # project, dataset or model
+    sql = (f'SELECT "{column}" FROM "{RoleAssignment._meta.db_table}"'
+           f' WHERE "person_id" = %s AND "{column}" IS NOT NULL')
+    params: list[object] = [user.pk]
     if role:
-        assignments = assignments.filter(role__slug=role)
-    return assignments.values(f"{target}_id")
+        sql += f' AND "role_id" IN (SELECT "id" FROM "{Role._meta.db_table}" WHERE "slug" = %s)'
+        params.append(role)
+    return RawSQL(sql, params, output_field=BigIntegerField())
 
 
 def project_visibility_q(user: Person, prefix: str = "") -> Q:

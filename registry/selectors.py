@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from registry import permissions
 from registry.models import (
@@ -37,14 +38,17 @@ def dataset_list(*, user: User) -> QuerySet[Dataset]:
 
 
 def model_list(*, user: User) -> QuerySet[MLModel]:
-    latest = ModelVersion.objects.filter(model=OuterRef("pk")).order_by("-number")
+    versions = ModelVersion.objects.filter(model=OuterRef("pk"))
+    latest = versions.order_by("-number")
+    count = versions.order_by().values("model").annotate(n=Count("pk")).values("n")
     return (
         permissions.visible_models(user)
-        .select_related("project", "project__team")
+        .select_related("project")
+        # subqueries rather than a join and GROUP BY: a page's count() then drops them all
         .annotate(
             latest_number=Subquery(latest.values("number")[:1]),
             latest_status=Subquery(latest.values("status")[:1]),
-            version_count=Count("versions", distinct=True),
+            version_count=Coalesce(Subquery(count), 0),
         )
         .order_by("name")
     )

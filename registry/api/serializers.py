@@ -366,6 +366,22 @@ class ModelOut(serializers.ModelSerializer):
         fields = ["slug", "name", "description", "task", "framework", "project", "latest_version",
                   "latest_status", "version_count", "created_at", "updated_at"]
 
+    def to_representation(self, model: MLModel) -> dict[str, Any]:
+        # The model search is the registry's hottest read. This is the dict the fields above
+        # give (tests/api/test_registry_api.py holds the two equal), written out so that a page
+        # of rows skips building eleven field objects and calling each one per row.
+        return {
+            "slug": model.slug, "name": model.name, "description": model.description,
+            "task": model.task, "framework": model.framework, "project": model.project.slug,
+            "latest_version": model.latest_number, "latest_status": model.latest_status,
+            "version_count": model.version_count,
+            "created_at": _DATETIME.to_representation(model.created_at),
+            "updated_at": _DATETIME.to_representation(model.updated_at),
+        }
+
+
+_DATETIME = serializers.DateTimeField()
+
 
 class _ModelFieldsIn(InputSerializer):
     name = serializers.CharField(max_length=200)

@@ -423,10 +423,14 @@ class ModelVersionList(ApiListView):
                    responses={201: s.ModelVersionOut, **error_responses(400, 401, 403, 404, 409)})
     def post(self, request: Request, slug: str) -> Response:
         model = permissions.get_model_for_user_or_404(request.user, slug, write=True)
-        version = services.model_version_add(model=model, by=request.user, **self.input(s.ModelVersionIn))
+        data = self.input(s.ModelVersionIn)
+        version = services.model_version_add(model=model, by=request.user, **data)
         # its lineage is what the caller just named, all of it visible to them (validated so)
-        prefetch_related_objects([version], Prefetch(
-            "lineage", queryset=Lineage.objects.select_related("dataset_version__dataset")))
+        if data["lineage"]:
+            prefetch_related_objects([version], Prefetch(
+                "lineage", queryset=Lineage.objects.select_related("dataset_version__dataset")))
+        else:
+            version._prefetched_objects_cache = {"lineage": Lineage.objects.none()}
         return self.output(s.ModelVersionOut, version, status=201)
 
 

@@ -202,6 +202,32 @@ def test_model_versions_register_with_lineage_read_both_ways_and_change_status(a
     assert api.get("/api/v1/models/scorer/versions/?status=production").json()["count"] == 1
 
 
+def test_a_registration_answers_with_what_a_later_read_returns(api, model, dataset):
+    # the 201 bodies are built from what was just written, not read back: they must not drift
+    DatasetVersionFactory(dataset=dataset, label="2026.01")
+    created = api.post("/api/v1/models/", {"slug": "ranker", "name": "Ranker", "task": "ranking",
+                                           "project": "fraud", "framework": "jax"}, format="json")
+    assert created.json() == api.get("/api/v1/models/ranker/").json()
+    for body in ({"metrics": {"auc": 0.9}},
+                 {"lineage": [{"dataset": "transactions", "version": "2026.01"}], "notes": "n"}):
+        version = api.post("/api/v1/models/scorer/versions/", body, format="json")
+        assert version.status_code == 201, version.json()
+        number = version.json()["number"]
+        assert version.json() == api.get(f"/api/v1/models/scorer/versions/{number}/").json()
+
+
+def test_the_written_out_model_representation_matches_its_declared_fields(api, model, model_version):
+    from rest_framework import serializers
+
+    from registry.api.serializers import ModelOut
+    from registry.selectors import model_list
+
+    for row in model_list(user=model_version.created_by):
+        fast = ModelOut(row).data
+        assert fast == serializers.ModelSerializer.to_representation(ModelOut(row), row)
+        assert list(fast) == ModelOut.Meta.fields
+
+
 def test_activity_is_filterable_by_target_and_actor(api, project, dataset):
     api.patch("/api/v1/projects/fraud/", {"summary": "New."}, format="json")
     api.patch("/api/v1/datasets/transactions/", {"description": "New."}, format="json")
