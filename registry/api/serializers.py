@@ -388,16 +388,18 @@ class _ModelFieldsIn(InputSerializer):
     description = serializers.CharField(allow_blank=True, required=False)
     task = serializers.CharField(max_length=80)
     framework = serializers.CharField(max_length=80, allow_blank=True, required=False)
-    project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all())
+    project = serializers.SlugRelatedField(slug_field="slug",
+                                           queryset=Project.objects.select_related("team"))
 
     def validate_project(self, project: Project) -> Project:
         user = _user(self)
         if project.pk == getattr(self.instance, "project_id", None):
             return project
+        if permissions.can_create_in_team(user, project.team):
+            return project  # its team's members see it: no visibility check needed
         if not permissions.visible_projects(user).filter(pk=project.pk).exists():
             raise serializers.ValidationError(f"Object with slug={project.slug} does not exist.")
-        if not permissions.can_create_in_team(user, project.team):
-            raise serializers.ValidationError("You are not a lead or member of this project's team.")
+        raise serializers.ValidationError("You are not a lead or member of this project's team.")
         return project
 
 
@@ -442,6 +444,22 @@ class ModelVersionOut(serializers.ModelSerializer):
         model = ModelVersion
         fields = ["model", "number", "status", "metrics", "code_revision", "artifact_uri",
                   "trained_by", "notes", "created_by", "created_at", "lineage"]
+
+    def to_representation(self, version: ModelVersion) -> dict[str, Any]:
+        # Every registration answers with one: written out as ModelOut's is, for the same
+        # reason, and held equal to the fields above by the same test.
+        return {
+            "model": version.model.slug, "number": version.number, "status": version.status,
+            "metrics": {str(name): value for name, value in version.metrics.items()},
+            "code_revision": version.code_revision, "artifact_uri": version.artifact_uri,
+            "trained_by": version.trained_by.username if version.trained_by_id else None,
+            "notes": version.notes,
+            "created_by": version.created_by.username if version.created_by_id else None,
+            "created_at": _DATETIME.to_representation(version.created_at),
+            "lineage": [{"dataset": used.dataset_version.dataset.slug,
+                         "version": used.dataset_version.label, "use": used.use}
+                        for used in version.lineage.all()],
+        }
 
 
 class ModelVersionIn(InputSerializer):

@@ -3,7 +3,7 @@
 import pytest
 
 from registry.models import Activity, DatasetColumn, Lineage, Project, StageTransition
-from tests.factories import DatasetVersionFactory, PersonFactory
+from tests.factories import DatasetVersionFactory, ModelVersionFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -216,16 +216,25 @@ def test_a_registration_answers_with_what_a_later_read_returns(api, model, datas
         assert version.json() == api.get(f"/api/v1/models/scorer/versions/{number}/").json()
 
 
-def test_the_written_out_model_representation_matches_its_declared_fields(api, model, model_version):
+def test_the_written_out_representations_match_their_declared_fields(api, model, dataset, member):
     from rest_framework import serializers
 
-    from registry.api.serializers import ModelOut
-    from registry.selectors import model_list
+    from registry.api.serializers import ModelOut, ModelVersionOut
+    from registry.selectors import model_list, model_versions_with_lineage
 
-    for row in model_list(user=model_version.created_by):
-        fast = ModelOut(row).data
-        assert fast == serializers.ModelSerializer.to_representation(ModelOut(row), row)
-        assert list(fast) == ModelOut.Meta.fields
+    used = DatasetVersionFactory(dataset=dataset, label="2026.01")
+    ModelVersionFactory(model=model, number=1, created_by=member, trained_by=None)
+    version = ModelVersionFactory(model=model, number=2, created_by=member, metrics={"auc": 0.9},
+                                  notes="Retrained on January.", code_revision="abc123",
+                                  artifact_uri="s3://models/2/")
+    Lineage.objects.create(model_version=version, dataset_version=used, use="evaluation")
+    rows = [(ModelOut, row) for row in model_list(user=member)] + [
+        (ModelVersionOut, row) for row in model_versions_with_lineage(user=member, model=model)]
+    assert len(rows) == 3
+    for serializer, row in rows:
+        fast = serializer(row).data
+        assert fast == serializers.ModelSerializer.to_representation(serializer(row), row)
+        assert list(fast) == serializer.Meta.fields
 
 
 def test_activity_is_filterable_by_target_and_actor(api, project, dataset):
