@@ -32,8 +32,11 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     parts = raw.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX or len(parts[1]) != 12:
         return None
-    api_token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
-    if api_token is None or not hmac.compare_digest(api_token.key_hash, token_hash(raw)):
+    try:  # every API request: get() on the unique prefix, no ORDER BY to compile
+        api_token = ApiToken.objects.select_related("user").get(prefix=parts[1])
+    except ApiToken.DoesNotExist:
+        return None
+    if not hmac.compare_digest(api_token.key_hash, token_hash(raw)):
         return None
     if not api_token.is_active or not api_token.user.is_active:
         return None

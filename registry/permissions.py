@@ -6,6 +6,9 @@ Invisible means 404; visible but read-only means 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import BigIntegerField, Q, QuerySet
@@ -306,26 +309,31 @@ def get_team_or_404(user: User, slug: str, *, write: bool = False) -> Team:
     return team
 
 
+def _get_for_user_or_404(user: User, queryset: QuerySet, visible: Callable[..., QuerySet],
+                         can_edit: Callable[[User, Any], bool], slug: str, write: bool) -> Any:
+    if not write:
+        return get_object_or_404(visible(user, queryset), slug=slug)
+    # Whoever may edit an object may see it (an editor is a writer of its team, the holder
+    # of an owner role on it, or staff), so the visibility filter is only run to tell a
+    # refused writer 404 (hidden) from 403 (read-only).
+    obj = get_object_or_404(queryset, slug=slug)
+    if can_edit(user, obj):
+        return obj
+    get_object_or_404(visible(user, queryset), pk=obj.pk)
+    raise PermissionDenied
+
+
 def get_project_for_user_or_404(user: User, slug: str, *, write: bool = False) -> Project:
-    project = get_object_or_404(visible_projects(user).select_related("team"), slug=slug)
-    if write and not can_edit_project(user, project):
-        raise PermissionDenied
-    return project
+    return _get_for_user_or_404(user, Project.objects.select_related("team"), visible_projects,
+                                can_edit_project, slug, write)
 
 
 def get_dataset_for_user_or_404(user: User, slug: str, *, write: bool = False) -> Dataset:
-    dataset = get_object_or_404(
-        visible_datasets(user).select_related("team", "steward", "home_project"), slug=slug
-    )
-    if write and not can_edit_dataset(user, dataset):
-        raise PermissionDenied
-    return dataset
+    return _get_for_user_or_404(
+        user, Dataset.objects.select_related("team", "steward", "home_project"), visible_datasets,
+        can_edit_dataset, slug, write)
 
 
 def get_model_for_user_or_404(user: User, slug: str, *, write: bool = False) -> MLModel:
-    model = get_object_or_404(
-        visible_models(user).select_related("project", "project__team"), slug=slug
-    )
-    if write and not can_edit_model(user, model):
-        raise PermissionDenied
-    return model
+    return _get_for_user_or_404(user, MLModel.objects.select_related("project", "project__team"),
+                                visible_models, can_edit_model, slug, write)

@@ -37,19 +37,27 @@ def dataset_list(*, user: User) -> QuerySet[Dataset]:
     )
 
 
-def model_list(*, user: User) -> QuerySet[MLModel]:
+def _model_version_summary() -> dict[str, Subquery | Coalesce]:
     versions = ModelVersion.objects.filter(model=OuterRef("pk"))
     latest = versions.order_by("-number")
     count = versions.order_by().values("model").annotate(n=Count("pk")).values("n")
+    return {
+        "latest_number": Subquery(latest.values("number")[:1]),
+        "latest_status": Subquery(latest.values("status")[:1]),
+        "version_count": Coalesce(Subquery(count), 0),
+    }
+
+
+# Subqueries rather than a join and GROUP BY, so a page's count() drops them all; built once
+# (expressions are copied when a query uses them), as model_list runs on every model search.
+MODEL_VERSION_SUMMARY = _model_version_summary()
+
+
+def model_list(*, user: User) -> QuerySet[MLModel]:
     return (
         permissions.visible_models(user)
         .select_related("project")
-        # subqueries rather than a join and GROUP BY: a page's count() then drops them all
-        .annotate(
-            latest_number=Subquery(latest.values("number")[:1]),
-            latest_status=Subquery(latest.values("status")[:1]),
-            version_count=Coalesce(Subquery(count), 0),
-        )
+        .annotate(**MODEL_VERSION_SUMMARY)
         .order_by("name")
     )
 

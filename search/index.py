@@ -126,18 +126,19 @@ def _write(kind: str, objects: Iterable[Model], *, replace: Iterable[int],
 
 
 @transaction.atomic
-def index_objects(kind: str, pks: Iterable[int]) -> None:
+def index_objects(kind: str, pks: Iterable[int], *, new: bool = False) -> None:
     """(Re)index these objects of `kind` as they are now; ids that no longer exist, or no
-    longer belong to the kind (a page moved to the trash), are removed."""
+    longer belong to the kind (a page moved to the trash), are removed. `new`: the objects
+    were just created, so there are no documents of theirs to replace."""
     pks = list(pks)
     if not pks:
         return
-    _write(kind, KINDS[kind].queryset().filter(pk__in=pks), replace=pks)
+    _write(kind, KINDS[kind].queryset().filter(pk__in=pks), replace=[] if new else pks)
 
 
-def index_object(obj: Model) -> None:
+def index_object(obj: Model, *, new: bool = False) -> None:
     for kind in kinds_for_model(type(obj)):
-        index_objects(kind.name, [obj.pk])
+        index_objects(kind.name, [obj.pk], new=new)
 
 
 @transaction.atomic

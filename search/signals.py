@@ -24,10 +24,11 @@ from search.kinds import Kind, kinds_for_model
 from search.models import SearchDocument, SearchFacet, SearchFacetCount
 
 
-def _saved(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
+def _saved(sender: type[Model], instance: Model, created: bool = False, raw: bool = False,
+           **kwargs: Any) -> None:
     if raw:  # loaddata: rebuild_search_index afterwards
         return
-    index.index_object(instance)
+    index.index_object(instance, new=created)
     if isinstance(instance, Project):
         # its stage (and visibility) show in the stage facet of the datasets it uses
         index.index_objects("dataset", instance.datasets.values_list("pk", flat=True))
