@@ -235,6 +235,9 @@ def test_the_written_out_representations_match_their_declared_fields(api, model,
         fast = serializer(row).data
         assert fast == serializers.ModelSerializer.to_representation(serializer(row), row)
         assert list(fast) == serializer.Meta.fields
+    # the list reads its rows as dicts of ModelOut.ROW
+    (as_dict,) = model_list(user=member).values(*ModelOut.ROW)
+    assert ModelOut(as_dict).data == ModelOut(rows[0][1]).data
 
 
 def test_activity_is_filterable_by_target_and_actor(api, project, dataset):
