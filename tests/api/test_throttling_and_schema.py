@@ -1,4 +1,5 @@
 import re
+import time
 
 import pytest
 from django.conf import settings
@@ -24,6 +25,17 @@ def test_a_user_over_the_rate_gets_a_429_with_the_error_body(token_client, membe
         response = client.get("/api/v1/teams/")
         body = assert_error_body(response, 429)
         assert "throttled" in body["detail"] and int(response.headers["Retry-After"]) > 0
+
+
+def test_a_window_is_one_counter_whatever_the_rate(token_client, member):
+    # not DRF's list of every request's time, rewritten whole on each request
+    client = token_client(member)
+    with override_settings(REST_FRAMEWORK=rates("1000/min", "60/min")):
+        cache.clear()
+        for _ in range(5):
+            assert client.get("/api/v1/teams/").status_code == 200
+        assert cache.get(f"throttle_user_{member.pk}") == 5
+        assert 0 < cache.get(f"throttle_user_{member.pk}:ends") - time.time() <= 60
 
 
 def test_an_anonymous_client_over_the_rate_gets_a_429(anon):
