@@ -2,7 +2,7 @@
 
     .venv/bin/pip install -e '.[bench]'        # mlflow, httpx
     .venv/bin/python bench/registry_vs_mlflow.py [--workers 4] [--clients 8] [--models 200]
-                                                 [--versions 5] [--searches 500]
+                                                 [--versions 5] [--searches 500] [--rounds 3]
 
 Both run on SQLite (a fresh file each, WAL mode for Almanac as in its settings; MLflow's
 default SQLAlchemy store), both with the same number of worker processes, on loopback ports:
@@ -18,11 +18,15 @@ The same work through each REST API, from `--clients` threads:
   /api/v1/models/?q=<name part> and ?framework=<value>; MLflow: GET registered-models/search
   with `name LIKE '%<name part>%'` and `tags.framework = '<value>'`.
 Almanac authenticates with a Bearer token of a team member (not staff: the permission filter
-is paid). Each server runs alone: it is started, warmed up (reads spread over its workers),
-measured once the machine is quiet (MLflow's job runner spends tens of CPU-seconds booting
-its consumers after /health answers; measured during that, the other server loses half the
-machine), then stopped before the other starts. Prints requests/s and p50/p95 latency for both, and the ratios. Servers and temp
-files are removed at the end, also on failure.
+is paid). Both servers are started and warmed up (reads spread over their workers), and the
+clock starts only once the machine is quiet: MLflow's job runner spends tens of CPU-seconds
+booting its consumers after /health answers, and a server measured meanwhile loses half the
+machine. Then `--rounds` rounds: each registers a fresh set of models and runs the searches,
+the two servers taking turns (Almanac first in odd rounds, MLflow first in even ones), so a
+machine whose speed drifts, as a shared host's does by a third from minute to minute, slows
+both alike. Prints every round, then per server the median requests/s over the rounds and
+p50/p95 over every request, and the ratios of the medians. Servers and temp files are
+removed at the end, also on failure.
 """
 
 from __future__ import annotations
@@ -181,12 +185,17 @@ def run(label: str, jobs: list[Callable[[httpx.Client, Timer], None]],
     latencies = sorted(t for timer in timers for t in timer.latencies)
     errors = sum(timer.errors for timer in timers)
     result = {"requests": len(latencies), "seconds": elapsed, "rps": len(latencies) / elapsed,
-              "p50": statistics.median(latencies) * 1000,
-              "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000, "errors": errors}
-    print(f"  {label:<28} {result['requests']:>5} requests in {elapsed:6.2f}s  "
+              **percentiles(latencies), "errors": errors, "latencies": latencies}
+    print(f"  {label:<36} {result['requests']:>5} requests in {elapsed:6.2f}s  "
           f"{result['rps']:8.1f} req/s  p50 {result['p50']:6.1f} ms  p95 {result['p95']:6.1f} ms"
           f"  errors {errors}")
     return result
+
+
+def percentiles(latencies: list[float]) -> dict[str, float]:
+    ordered = sorted(latencies)
+    return {"p50": statistics.median(ordered) * 1000,
+            "p95": ordered[int(0.95 * (len(ordered) - 1))] * 1000}
 
 
 def warm_up(client_factory: Callable[[], httpx.Client], path: str, *, requests: int,
@@ -200,10 +209,10 @@ def warm_up(client_factory: Callable[[], httpx.Client], path: str, *, requests: 
         list(executor.map(read, range(requests)))
 
 
-def almanac_jobs(models: int, versions: int, searches: int) -> tuple[list, list]:
+def almanac_jobs(models: int, versions: int, searches: int, prefix: str) -> tuple[list, list]:
     def register(i: int) -> Callable[[httpx.Client, Timer], None]:
         def job(client: httpx.Client, timer: Timer) -> None:
-            slug = f"bench-model-{i:03d}"
+            slug = f"{prefix}bench-model-{i:03d}"
             timer.call(lambda: client.post("/api/v1/models/", json={
                 "slug": slug, "name": slug, "task": TASKS[i % len(TASKS)], "project": "bench",
                 "framework": FRAMEWORKS[i % len(FRAMEWORKS)]}), (201,))
@@ -223,12 +232,12 @@ def almanac_jobs(models: int, versions: int, searches: int) -> tuple[list, list]
     return [register(i) for i in range(models)], [search(i) for i in range(searches)]
 
 
-def mlflow_jobs(models: int, versions: int, searches: int) -> tuple[list, list]:
+def mlflow_jobs(models: int, versions: int, searches: int, prefix: str) -> tuple[list, list]:
     api = "/api/2.0/mlflow"
 
     def register(i: int) -> Callable[[httpx.Client, Timer], None]:
         def job(client: httpx.Client, timer: Timer) -> None:
-            name = f"bench-model-{i:03d}"
+            name = f"{prefix}bench-model-{i:03d}"
             timer.call(lambda: client.post(f"{api}/registered-models/create", json={
                 "name": name, "tags": [{"key": "task", "value": TASKS[i % len(TASKS)]},
                                        {"key": "framework", "value": FRAMEWORKS[i % len(FRAMEWORKS)]}]}),
@@ -258,6 +267,8 @@ def main() -> None:
     parser.add_argument("--models", type=int, default=200)
     parser.add_argument("--versions", type=int, default=5)
     parser.add_argument("--searches", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of both phases, Almanac and MLflow taking turns")
     args = parser.parse_args()
     for name, value in vars(args).items():
         if not 1 <= value <= 10_000:
@@ -265,11 +276,13 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="almanac-bench-"))
     servers: list[subprocess.Popen] = []
-    results: dict[str, dict[str, dict[str, float]]] = {}
+    results: dict[str, dict[str, list[dict]]] = {
+        name: {"register": [], "search": []} for name in ("Almanac", "MLflow")}
     try:
         print(f"SQLite for both; {args.workers} workers each; {args.clients} client threads; "
-              f"{args.models} models x {args.versions} versions; {args.searches} searches; "
-              "each server alone on the machine, warmed up")
+              f"{args.rounds} rounds of {args.models} models x {args.versions} versions and "
+              f"{args.searches} searches, Almanac and MLflow taking turns")
+        systems = {}
         for name in ("Almanac", "MLflow"):
             port = free_port()
             if name == "Almanac":
@@ -285,15 +298,31 @@ def main() -> None:
                 return httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60, headers=headers)
 
             warm_up(factory, warm_path, requests=8 * args.workers, clients=args.clients)
-            wait_until_quiet()
-            print(name)
-            register, search = jobs(args.models, args.versions, args.searches)
-            results[name] = {"register": run("registration", register, factory, args.clients),
-                             "search": run("search by name and tag", search, factory, args.clients)}
-            stop(process)
+            systems[name] = (jobs, factory)
+        wait_until_quiet()
+        for round_ in range(1, args.rounds + 1):
+            # taking turns, first one then the other first: a machine whose speed drifts
+            # (a shared host) slows both alike
+            order = ["Almanac", "MLflow"] if round_ % 2 else ["MLflow", "Almanac"]
+            for phase in ("register", "search"):
+                for name in order:
+                    jobs, factory = systems[name]
+                    register, search = jobs(args.models, args.versions, args.searches, f"r{round_}-")
+                    label = f"round {round_} {name} {'registration' if phase == 'register' else 'search'}"
+                    results[name][phase].append(run(label, register if phase == "register" else search,
+                                                    factory, args.clients))
+        print("Medians over the rounds; latencies over every request")
+        summary = {name: {phase: {"rps": statistics.median(r["rps"] for r in runs),
+                                  **percentiles([t for r in runs for t in r["latencies"]]),
+                                  "errors": sum(r["errors"] for r in runs)}
+                          for phase, runs in phases.items()} for name, phases in results.items()}
+        for name, phases in summary.items():
+            for phase, m in phases.items():
+                print(f"  {name:<8} {phase:<9} {m['rps']:8.1f} req/s  p50 {m['p50']:6.1f} ms  "
+                      f"p95 {m['p95']:6.1f} ms  errors {m['errors']}")
         print("Almanac / MLflow")
         for phase, goal in [("register", 1.5), ("search", 3.0)]:
-            a, m = results["Almanac"][phase], results["MLflow"][phase]
+            a, m = summary["Almanac"][phase], summary["MLflow"][phase]
             ratio = a["rps"] / m["rps"]
             print(f"  {phase:<10} throughput x{ratio:5.2f} (goal x{goal})  "
                   f"p50 {a['p50']:.1f} vs {m['p50']:.1f} ms  p95 {a['p95']:.1f} vs {m['p95']:.1f} ms"

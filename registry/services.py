@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
@@ -404,8 +404,9 @@ def model_version_add(
     lineage: Sequence[tuple[DatasetVersion, str]] = (),
 ) -> ModelVersion:
     """Register a version; `number` defaults to the next one. Lineage: (dataset version, use)."""
-    # the model's row lock serializes numbering (PostgreSQL; SQLite's writers queue anyway)
-    list(MLModel.objects.select_for_update().filter(pk=model.pk).values_list("pk"))
+    if connection.features.has_select_for_update:
+        # the model's row lock serializes numbering (SQLite's BEGIN IMMEDIATE already has)
+        list(MLModel.objects.select_for_update().filter(pk=model.pk).values_list("pk"))
     if number is None:
         number = (model.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     elif model.versions.filter(number=number).exists():
