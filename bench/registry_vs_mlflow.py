@@ -21,10 +21,11 @@ Almanac authenticates with a Bearer token of a team member (not staff: the permi
 is paid). Both servers are started and warmed up (reads spread over their workers), and the
 clock starts only once the machine is quiet: MLflow's job runner spends tens of CPU-seconds
 booting its consumers after /health answers, and a server measured meanwhile loses half the
-machine. Then `--rounds` rounds: each registers a fresh set of models and runs the searches,
-the two servers taking turns (Almanac first in odd rounds, MLflow first in even ones), so a
-machine whose speed drifts, as a shared host's does by a third from minute to minute, slows
-both alike. Prints every round, then per server the median requests/s over the rounds and
+machine. Then `--rounds` rounds: each registers a fresh set of models (names and framework
+tags carry the round, so each round's searches match the same number of them) and runs the
+searches, the two servers taking turns (Almanac first in odd rounds, MLflow first in even
+ones), so a machine whose speed drifts, as a shared host's does by a third from minute to
+minute, slows both alike. Prints every round, then per server the median requests/s over the rounds and
 p50/p95 over every request, and the ratios of the medians. Servers and temp files are
 removed at the end, also on failure.
 """
@@ -215,7 +216,7 @@ def almanac_jobs(models: int, versions: int, searches: int, prefix: str) -> tupl
             slug = f"{prefix}bench-model-{i:03d}"
             timer.call(lambda: client.post("/api/v1/models/", json={
                 "slug": slug, "name": slug, "task": TASKS[i % len(TASKS)], "project": "bench",
-                "framework": FRAMEWORKS[i % len(FRAMEWORKS)]}), (201,))
+                "framework": prefix + FRAMEWORKS[i % len(FRAMEWORKS)]}), (201,))
             for v in range(versions):
                 timer.call(lambda v=v: client.post(f"/api/v1/models/{slug}/versions/", json={
                     "metrics": {"auc": 0.8 + v / 100}, "artifact_uri": f"s3://bench/{slug}/{v + 1}/"}),
@@ -224,9 +225,9 @@ def almanac_jobs(models: int, versions: int, searches: int, prefix: str) -> tupl
 
     def search(i: int) -> Callable[[httpx.Client, Timer], None]:
         if i % 2:
-            params = {"framework": FRAMEWORKS[i % len(FRAMEWORKS)], "page_size": 50}
+            params = {"framework": prefix + FRAMEWORKS[i % len(FRAMEWORKS)], "page_size": 50}
         else:
-            params = {"q": f"model-{i % models:03d}"[:-1], "page_size": 50}
+            params = {"q": f"{prefix}bench-model-{i % models:03d}"[:-1], "page_size": 50}
         return lambda client, timer: timer.call(lambda: client.get("/api/v1/models/", params=params), (200,))
 
     return [register(i) for i in range(models)], [search(i) for i in range(searches)]
@@ -240,7 +241,8 @@ def mlflow_jobs(models: int, versions: int, searches: int, prefix: str) -> tuple
             name = f"{prefix}bench-model-{i:03d}"
             timer.call(lambda: client.post(f"{api}/registered-models/create", json={
                 "name": name, "tags": [{"key": "task", "value": TASKS[i % len(TASKS)]},
-                                       {"key": "framework", "value": FRAMEWORKS[i % len(FRAMEWORKS)]}]}),
+                                       {"key": "framework",
+                                        "value": prefix + FRAMEWORKS[i % len(FRAMEWORKS)]}]}),
                 (200,))
             for v in range(versions):
                 timer.call(lambda v=v: client.post(f"{api}/model-versions/create", json={
@@ -250,9 +252,9 @@ def mlflow_jobs(models: int, versions: int, searches: int, prefix: str) -> tuple
 
     def search(i: int) -> Callable[[httpx.Client, Timer], None]:
         if i % 2:
-            flt = f"tags.framework = '{FRAMEWORKS[i % len(FRAMEWORKS)]}'"
+            flt = f"tags.framework = '{prefix}{FRAMEWORKS[i % len(FRAMEWORKS)]}'"
         else:
-            flt = f"name LIKE '%{f'model-{i % models:03d}'[:-1]}%'"
+            flt = f"name LIKE '%{f'{prefix}bench-model-{i % models:03d}'[:-1]}%'"
         params = {"filter": flt, "max_results": 50}
         return lambda client, timer: timer.call(
             lambda: client.get(f"{api}/registered-models/search", params=params), (200,))
