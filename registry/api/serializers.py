@@ -407,7 +407,6 @@ class _ModelFieldsIn(InputSerializer):
         if not permissions.visible_projects(user).filter(pk=project.pk).exists():
             raise serializers.ValidationError(f"Object with slug={project.slug} does not exist.")
         raise serializers.ValidationError("You are not a lead or member of this project's team.")
-        return project
 
 
 class ModelCreateIn(_ModelFieldsIn):

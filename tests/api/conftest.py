@@ -28,6 +28,23 @@ def token_client(db) -> Callable[..., APIClient]:
 
 
 @pytest.fixture
+def api(token_client, member) -> APIClient:
+    """A team member's read-write token: the client of the happy paths and bad input."""
+    return token_client(member)
+
+
+@pytest.fixture
+def as_persona(request, token_client) -> Callable[[str], APIClient]:
+    """A client for a persona fixture by name; "read_only" is the member's read-only token."""
+    def make(name: str) -> APIClient:
+        if name == "read_only":
+            return token_client(request.getfixturevalue("member"), read_only=True)
+        return token_client(request.getfixturevalue(name))
+
+    return make
+
+
+@pytest.fixture
 def anon() -> APIClient:
     return APIClient()
 

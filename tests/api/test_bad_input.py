@@ -10,11 +10,6 @@ from tests.api.conftest import assert_error_body, names_field
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def api(token_client, member):
-    return token_client(member)
-
-
 @pytest.mark.parametrize("body,field", [
     ({"slug": "Bad Slug", "name": "X", "team": "risk"}, "slug"),
     ({"slug": "x", "name": "X", "team": "nope"}, "team"),
@@ -182,3 +177,21 @@ def test_nested_errors_name_their_path(api, model, dataset_version):
     response = api.post("/api/v1/models/scorer/versions/", body, format="json")
     assert assert_error_body(response, 400)["errors"] == {
         "lineage.0.color": ["Unexpected field: it cannot be set here."]}
+
+
+def test_a_model_goes_only_into_a_project_of_a_team_you_write_for(token_client, viewer, outsider,
+                                                                  project, private_project):
+    from registry.models import MLModel
+
+    body = {"slug": "ranker", "name": "Ranker", "task": "ranking"}
+    # visible but not yours: says so
+    response = token_client(viewer).post("/api/v1/models/", {**body, "project": "fraud"},
+                                         format="json")
+    error = assert_error_body(response, 400)
+    assert names_field(error, "project") and "lead or member" in str(error["errors"])
+    # hidden: answered as if it did not exist, so its slug leaks nothing
+    response = token_client(outsider).post("/api/v1/models/", {**body, "project": "secret"},
+                                           format="json")
+    error = assert_error_body(response, 400)
+    assert names_field(error, "project") and "does not exist" in str(error["errors"])
+    assert not MLModel.objects.filter(slug="ranker").exists()

@@ -17,11 +17,6 @@ PAGE = "/api/v1/spaces/project-fraud/pages/runbook/"
 
 
 @pytest.fixture
-def api(token_client, member):
-    return token_client(member)
-
-
-@pytest.fixture
 def page(project, member):
     return services.page_create(space=services.space_for(project), title="Runbook", by=member,
                                 body="line 1\nline 2\nline 3\n")

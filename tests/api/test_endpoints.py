@@ -8,11 +8,6 @@ from tests.factories import DatasetVersionFactory, ModelVersionFactory, PersonFa
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def api(token_client, member):
-    return token_client(member)
-
-
 def test_teams_list_create_read_and_edit(api, team, member):
     assert [t["slug"] for t in api.get("/api/v1/teams/").json()["results"]] == ["risk"]
     response = api.post("/api/v1/teams/", {"slug": "vision", "name": "Vision"}, format="json")

@@ -13,11 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def api(token_client, member):
-    return token_client(member)
-
-
-@pytest.fixture
 def sprint(project, member):
     today = timezone.localdate()
     return services.sprint_create(project=project, starts_on=today - timedelta(days=13), ends_on=today,

@@ -73,16 +73,6 @@ PERSONAS = ["outsider", "viewer", "member", "staff", "read_only"]
 READ_EXPECTED = {"outsider": 404, "viewer": 200, "member": 200, "staff": 200, "read_only": 200}
 
 
-@pytest.fixture
-def as_persona(request, token_client):
-    def make(name: str):
-        if name == "read_only":
-            return token_client(request.getfixturevalue("member"), read_only=True)
-        return token_client(request.getfixturevalue(name))
-
-    return make
-
-
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("index", READ_INDEXES)
 def test_reading_under_a_private_project(world, as_persona, persona, index):

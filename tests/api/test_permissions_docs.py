@@ -31,16 +31,6 @@ def docs(member, viewer, outsider, staff, private_project, role):
     return {"page": page, "sprint": sprint, "item": item.pk}
 
 
-@pytest.fixture
-def as_persona(request, token_client):
-    def make(name: str):
-        if name == "read_only":
-            return token_client(request.getfixturevalue("member"), read_only=True)
-        return token_client(request.getfixturevalue(name))
-
-    return make
-
-
 READS = [
     "/api/v1/spaces/project-secret/", "/api/v1/spaces/project-secret/pages/", PAGE,
     f"{PAGE}revisions/", f"{PAGE}revisions/1/", f"{PAGE}diff/?a=1&b=1", f"{PAGE}approvals/",
