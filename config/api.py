@@ -71,6 +71,10 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
             for code in wanted}
 
 
+READ_ERRORS = error_responses(401, 404)
+WRITE_ERRORS = error_responses(400, 401, 403, 404)
+
+
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Unknown /api/ URLs answer with the same error body as every other error."""
     return JsonResponse({"detail": "Not found.", "errors": {}}, status=404)
@@ -109,3 +113,8 @@ class ApiListView(ListModelMixin, ApiView):
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.list(request, *args, **kwargs)
+
+
+def request_user(serializer: serializers.Serializer) -> Any:
+    """The person a serializer validates for (its context carries the request)."""
+    return serializer.context["request"].user

@@ -1,18 +1,30 @@
+"""The composition root: every app's addresses.
+
+Addresses are grouped by what they name: `registry:` for teams, people, projects, datasets and
+models, `wiki:` for spaces and pages. A page is served by the app that composes it: the
+project's page (its stage and gates) and a model version's page (its status) by the lifecycle,
+the dataset catalog by search, a wiki page (its review) by the lifecycle. Those apps hand
+their patterns for the lower namespaces to this module (`registry_pages`, `wiki_pages`), so no
+route is shadowed and no lower app imports a higher one.
+"""
+
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.api import not_found
+from lifecycle import urls as lifecycle_urls
+from registry import urls as registry_urls
 from search import api as search_api
-from search import views as search_views
+from search import urls as search_urls
+from wiki import urls as wiki_urls
+
+registry_pages = registry_urls.urlpatterns + lifecycle_urls.registry_pages + search_urls.registry_pages
+wiki_pages = wiki_urls.urlpatterns + lifecycle_urls.wiki_pages
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    # the catalog answers /datasets/ before registry's plain list; registry:dataset_list
-    # still reverses to the same address
-    path("datasets/", search_views.catalog, name="catalog"),
-    path("search/", search_views.search_page, name="search"),
     path("api/v1/search/", search_api.SearchView.as_view(), name="api-search"),
     path("api/v1/", include("registry.api.urls")),
     path("api/v1/", include("wiki.api.urls")),
@@ -21,7 +33,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/", not_found),
     path("", include("accounts.urls")),
-    path("", include("lifecycle.urls")),
-    path("wiki/", include("wiki.urls")),
-    path("", include("registry.urls")),
+    path("", include(search_urls)),
+    path("", include(lifecycle_urls)),
+    path("wiki/", include((wiki_pages, "wiki"))),
+    path("", include((registry_pages, "registry"))),
 ]

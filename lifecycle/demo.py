@@ -11,7 +11,7 @@ from django.utils import timezone
 from lifecycle import gates, services
 from lifecycle.gates import Check
 from lifecycle.models import Sprint
-from registry import services as registry_services
+from registry import permissions as registry_permissions
 from registry.demo import ABANDON_REASON, Seeded, backdate_history, path_to
 from registry.models import Membership, Person, Project, Stage
 from wiki.conformance import missing_sections
@@ -122,7 +122,7 @@ def _fill(body: str, kind: str, sections: list[str], target: object) -> str:
 
 
 def _reviewer(project: Project) -> Person | None:
-    ids = gates.reviewers_of(project)
+    ids = registry_permissions.reviewers_of(project)
     return Person.objects.filter(pk__in=ids).order_by("username").first()
 
 
@@ -167,7 +167,7 @@ def _walk(project: Project, stage: str) -> None:
             if not check.met:
                 _satisfy(check, project, by)
         note = ABANDON_REASON if step == Stage.ABANDONED else f"Ready for {Stage(step).label}."
-        registry_services.project_stage_change(project=project, to=step, note=note, by=by)
+        services.project_stage_change(project=project, to=step, note=note, by=by)
     backdate_history(project)
 
 
@@ -231,5 +231,5 @@ def _walk_promotion(version: object, seeded: Seeded) -> None:
     for check in gates.evaluate(project, Stage.DEPLOYMENT, links=False):
         if not check.met and check.requirement.template_kind in ("model-card", gates.ETHICS_KIND):
             _satisfy(check, project, by)
-    registry_services.model_version_set_status(version=version, status="production", by=by)
+    services.model_version_set_status(version=version, status="production", by=by)
 

@@ -6,7 +6,21 @@ from django import forms
 from django.db.models import QuerySet
 
 from lifecycle.models import ActionItem
-from registry.models import Person, Project, Stage
+from registry.models import ModelVersion, Person, Project, Stage
+
+
+class TransitionForm(forms.Form):
+    stage = forms.ChoiceField(choices=Stage.choices)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    override_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="Staff only: move past unmet documentation requirements, with a reason.",
+    )
+
+
+class ModelVersionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=ModelVersion.Status.choices)
 
 
 class SprintForm(forms.Form):

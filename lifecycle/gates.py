@@ -1,25 +1,27 @@
-"""Documentation gates: what a project needs written (and approved) to enter a stage.
+"""Documentation gates: what a project needs written (and approved) to enter a stage, and
+what a model needs before a version goes to production.
 
-`evaluate()` returns the checklist the UI and the API show; `transition_guard()` and
-`promotion_guard()` are the registry hooks that refuse a move while anything is unmet.
+`evaluate()` returns the checklist the UI and the API show; `unmet()` and `refusal()` are what
+lifecycle.services.stages refuses a move with; `promotion_guard()` refuses a promotion
+(lifecycle.services.promotion).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.urls import reverse
 
 from config.exceptions import ApplicationError
 from lifecycle.models import Approval, Requirement
+from registry import permissions as registry_permissions
 from registry.models import Dataset, MLModel, ModelVersion, Project, Role, RoleAssignment, Stage
 from wiki.conformance import missing_sections, section_text
 from wiki.models import Page, Template
-from wiki.selectors import pages_documenting
-from wiki.services import space_for_target
+from wiki.refs import DocRef, start_url
+from wiki.selectors import page_project, page_project_ids, pages_documenting
 
 Target = Project | Dataset | MLModel
 
@@ -62,8 +64,7 @@ class Check:
 def _describe(target: Target | None) -> dict[str, str] | None:
     if target is None:
         return None
-    kind = {Project: "project", Dataset: "dataset", MLModel: "model"}[type(target)]
-    return {"type": kind, "slug": target.slug, "name": str(target)}
+    return {"type": DocRef.of(target).kind, "slug": target.slug, "name": str(target)}
 
 
 def decision_of(page: Page) -> str:
@@ -95,10 +96,6 @@ class Context:
         self.candidates: dict[int, list[MLModel]] = {}
         for model in MLModel.objects.filter(project_id__in=ids, pk__in=live).order_by("name"):
             self.candidates.setdefault(model.project_id, []).append(model)
-        self.reviewers: dict[int, set[int]] = {}
-        for project_id, person_id in RoleAssignment.objects.filter(
-                project_id__in=ids, role__slug=Role.REVIEWER).values_list("project_id", "person_id"):
-            self.reviewers.setdefault(project_id, set()).add(person_id)
         self.pages: dict[tuple[type, int], list[Page]] = {}
         dataset_ids = [d.pk for ds in self.datasets.values() for d in ds]
         model_ids = [m.pk for ms in self.candidates.values() for m in ms]
@@ -112,18 +109,33 @@ class Context:
             ).select_related("page", "page__template", "page__space")
             for row in rows.order_by("page__title", "page_id"):
                 self.pages.setdefault((kind, getattr(row, f"{column}_id")), []).append(row.page)
-        page_ids = {page.pk for pages in self.pages.values() for page in pages}
+        pages = {page.pk: page for pages in self.pages.values() for page in pages}
         self.approvals: dict[int, list[Approval]] = {}
-        for approval in Approval.objects.filter(page_id__in=page_ids).select_related("reviewer"):
+        for approval in Approval.objects.filter(page_id__in=pages).select_related("reviewer"):
             self.approvals.setdefault(approval.page_id, []).append(approval)
+        # an approval counts when given by a Reviewer of the project the page belongs to
+        self.page_projects = page_project_ids(list(pages.values()))
+        reviewers: dict[int, set[int]] = {}
+        for project_id, person_id in RoleAssignment.objects.filter(
+                project_id__in=set(self.page_projects.values()) - {None},
+                role__slug=Role.REVIEWER).values_list("project_id", "person_id"):
+            reviewers.setdefault(project_id, set()).add(person_id)
+        self.page_reviewers = {pk: reviewers.get(project_id, set())
+                               for pk, project_id in self.page_projects.items()}
 
     def documenting(self, target: Target, kind: str) -> list[Page]:
         return [p for p in self.pages.get((type(target), target.pk), []) if p.template.kind == kind]
 
 
-def approval_state(page: Page, reviewers: set[int],
+def approval_state(page: Page, reviewers: set[int] | None = None,
                    approvals: list[Approval] | None = None) -> tuple[Approval | None, str]:
-    """The approval of the page's current revision by a current Reviewer, and a sentence."""
+    """The approval of the page's current revision by a current Reviewer of the project the
+    page belongs to (`page_project`), and the sentence the page shows. The gates, the page's
+    panel and the API all read approval state here. `reviewers` and `approvals`, when given,
+    are what the caller loaded for many pages at once."""
+    if reviewers is None:
+        project = page_project(page)
+        reviewers = registry_permissions.reviewers_of(project) if project else set()
     if approvals is None:
         approvals = list(page.approvals.select_related("reviewer"))
     for approval in approvals:
@@ -134,11 +146,6 @@ def approval_state(page: Page, reviewers: set[int],
         return None, (f"Approval void: {void.reviewer.name} approved revision {void.revision}; "
                       f"the page is now at revision {page.revision}.")
     return None, "Not yet approved by a Reviewer of the project."
-
-
-def reviewers_of(project: Project) -> set[int]:
-    return set(RoleAssignment.objects.filter(project=project, role__slug=Role.REVIEWER)
-               .values_list("person_id", flat=True))
 
 
 def _page_problem(requirement: Requirement, page: Page, project: Project, ctx: Context) -> str:
@@ -152,18 +159,11 @@ def _page_problem(requirement: Requirement, page: Page, project: Project, ctx: C
     if requirement.decision and decision_of(page) != requirement.decision:
         return f"The decision is not “{requirement.decision}”."
     if requirement.needs_approval:
-        approval, sentence = approval_state(page, ctx.reviewers.get(project.pk, set()),
+        approval, sentence = approval_state(page, ctx.page_reviewers.get(page.pk, set()),
                                             ctx.approvals.get(page.pk, []))
         if approval is None:
             return sentence
     return ""
-
-
-def start_url(kind: str, target: Target) -> str:
-    space = space_for_target(target)
-    documents = f"{_describe(target)['type']}:{target.slug}"
-    query = urlencode({"template": kind, "documents": documents})
-    return f"{reverse('wiki:page_create', args=[space.key])}?{query}"
 
 
 def _targets(requirement: Requirement, project: Project, ctx: Context) -> list[Target | None]:
@@ -210,17 +210,14 @@ def evaluate(project: Project, to: str, ctx: Context | None = None, *, links: bo
 def for_reader(checks: list[Check], user: object) -> list[Check]:
     """The checklist as `user` may see it: a target (a dataset registered under another
     private project, say) or a page the reader cannot see is named only by its kind."""
-    from registry import permissions
-    from wiki.permissions import visible_pages
-
     datasets = [c.target.pk for c in checks if isinstance(c.target, Dataset)]
     models = [c.target.pk for c in checks if isinstance(c.target, MLModel)]
     pages = [c.page.pk for c in checks if c.page is not None]
     seen = {
-        Dataset: set(permissions.visible_datasets(user).filter(pk__in=datasets).values_list("pk", flat=True)),
-        MLModel: set(permissions.visible_models(user).filter(pk__in=models).values_list("pk", flat=True)),
+        Dataset: set(Dataset.objects.visible_to(user).filter(pk__in=datasets).values_list("pk", flat=True)),
+        MLModel: set(MLModel.objects.visible_to(user).filter(pk__in=models).values_list("pk", flat=True)),
     }
-    readable = set(visible_pages(user).filter(pk__in=pages).values_list("pk", flat=True))
+    readable = set(Page.objects.visible_to(user).filter(pk__in=pages).values_list("pk", flat=True))
     for check in checks:
         hidden = type(check.target) in seen and check.target.pk not in seen[type(check.target)]
         if hidden:
@@ -232,14 +229,16 @@ def for_reader(checks: list[Check], user: object) -> list[Check]:
     return checks
 
 
-def transition_guard(project: Project, to: str, by: object) -> None:
-    unmet = [check for check in for_reader(evaluate(project, to), by) if not check.met]
-    if unmet:
-        listing = "; ".join(f"{c.label}: {c.problem}" for c in unmet)
-        raise ApplicationError(
-            f"Cannot enter {Stage(to).label}: {listing}",
-            extra={"unmet": [c.as_dict() for c in unmet]},
-        )
+def unmet(project: Project, to: str, *, reader: object) -> list[Check]:
+    """What stops `project` from entering `to`, as `reader` may see it ([] when nothing)."""
+    return [check for check in for_reader(evaluate(project, to), reader) if not check.met]
+
+
+def refusal(to: str, unmet_checks: list[Check]) -> ApplicationError:
+    """The refusal of a move to `to`: each unmet check named, and listed in `unmet`."""
+    listing = "; ".join(f"{c.label}: {c.problem}" for c in unmet_checks)
+    return ApplicationError(f"Cannot enter {Stage(to).label}: {listing}",
+                            extra={"unmet": [c.as_dict() for c in unmet_checks]})
 
 
 def promotion_checks(model: MLModel) -> list[str]:
@@ -254,8 +253,7 @@ def promotion_checks(model: MLModel) -> list[str]:
         Q(documents_models=model) | Q(documents_projects=model.project_id),
         template__kind=ETHICS_KIND, deleted_at__isnull=True,
     ).distinct()
-    reviewers = reviewers_of(model.project)
-    if not any(approval_state(review, reviewers)[0] for review in reviews):
+    if not any(approval_state(review)[0] for review in reviews):
         problems.append("an ethics & bias review approved by a Reviewer of the project")
     return problems
 

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from registry.models import Person, Project, Stage
+from registry.visibility import VisibleQuerySet, project_q
 from wiki.models import Page
 
 
@@ -117,6 +118,13 @@ class Sprint(models.Model):
         return self.project if self.project.is_private else None
 
 
+class ActionItemQuerySet(VisibleQuerySet):
+    """An action item is read by whoever reads its project."""
+
+    def rule(self, user: object) -> Q:
+        return project_q(user, "project__")
+
+
 class ActionItem(models.Model):
     """A follow-up agreed in a retrospective; open ones carry over to the next one."""
 
@@ -135,6 +143,8 @@ class ActionItem(models.Model):
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["status", "due_on", "pk"]

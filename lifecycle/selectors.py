@@ -7,20 +7,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from lifecycle.gates import Context, evaluate
-from lifecycle.models import ActionItem, Requirement, Sprint
-from registry import permissions
+from lifecycle import permissions
+from lifecycle.gates import Context, approval_state, evaluate, for_reader
+from lifecycle.models import ActionItem, Sprint
+from registry import permissions as registry_permissions
 from registry.models import STAGE_ORDER, DatasetVersion, ModelVersion, Project, Stage
 from registry.permissions import User
 from wiki.conformance import section_text
 from wiki.links import resolve_links
 from wiki.markdown import render_markdown
 from wiki.models import Page
-from wiki.permissions import visible_pages
+from wiki.selectors import page_project
 
 RETRO_GRACE_WORKING_DAYS = 5
 ACTIVE_STAGES = [s for s in Stage.values if s not in (Stage.RETIRED, Stage.ABANDONED)]
@@ -48,7 +50,7 @@ def overdue_retrospectives(*, user: User, today: date | None = None) -> QuerySet
     """Sprints of active projects that ended more than five working days ago, no retro."""
     return (
         Sprint.objects.filter(
-            project__in=permissions.visible_projects(user).filter(stage__in=ACTIVE_STAGES),
+            project__in=Project.objects.visible_to(user).filter(stage__in=ACTIVE_STAGES),
             retrospective__isnull=True,
             ends_on__lt=latest_allowed_end(today),
         )
@@ -57,12 +59,8 @@ def overdue_retrospectives(*, user: User, today: date | None = None) -> QuerySet
     )
 
 
-def visible_action_items(user: User) -> QuerySet[ActionItem]:
-    return ActionItem.objects.filter(project__in=permissions.visible_projects(user))
-
-
 def overdue_action_items(*, user: User, today: date | None = None) -> QuerySet[ActionItem]:
-    return visible_action_items(user).filter(
+    return ActionItem.objects.visible_to(user).filter(
         status=ActionItem.Status.OPEN, due_on__lt=today or timezone.localdate()
     )
 
@@ -75,7 +73,7 @@ def stale_pages(*, user: User) -> QuerySet[Page]:
     newer_model_version = ModelVersion.objects.filter(
         model__documented_by=OuterRef("pk"), created_at__gt=OuterRef("updated_at"))
     return (
-        visible_pages(user)
+        Page.objects.visible_to(user).live()
         .annotate(stale_dataset=Exists(newer_dataset_version), stale_model=Exists(newer_model_version))
         .filter(Q(stale_dataset=True) | Q(stale_model=True))
         .select_related("space", "template")
@@ -129,18 +127,14 @@ def coverage_for(*, user: User, projects: QuerySet[Project]) -> list[Coverage]:
 
 
 def board(*, user: User) -> list[tuple[Stage, list[Coverage]]]:
-    projects = permissions.visible_projects(user).select_related("team").order_by("name")
+    projects = Project.objects.visible_to(user).select_related("team").order_by("name")
     cards = coverage_for(user=user, projects=projects)
     return [(Stage(stage), [c for c in cards if c.project.stage == stage]) for stage in Stage.values]
 
 
-def requirement_table() -> QuerySet[Requirement]:
-    return Requirement.objects.filter(active=True)
-
-
 def lessons(*, user: User, project: str = "", stage: str = "", query: str = "") -> QuerySet[Page]:
     """Visible retrospective pages, newest first (their "Lessons learned" is shown)."""
-    pages = visible_pages(user).filter(template__kind="retrospective").select_related(
+    pages = Page.objects.visible_to(user).live().filter(template__kind="retrospective").select_related(
         "space", "space__project")
     if project:
         pages = pages.filter(space__project__slug=project)
@@ -151,11 +145,6 @@ def lessons(*, user: User, project: str = "", stage: str = "", query: str = "") 
     latest = Sprint.objects.filter(retrospective=OuterRef("pk")).values("ends_on")[:1]
     return pages.annotate(sprint_end=Subquery(latest)).order_by(F("sprint_end").desc(nulls_last=True),
                                                                 "-created_at")
-
-
-def last_sprint_numbers(projects: QuerySet[Project]) -> dict[int, int]:
-    return dict(Sprint.objects.filter(project__in=projects).values("project_id")
-                .annotate(n=Max("number")).values_list("project_id", "n"))
 
 
 @dataclass
@@ -174,3 +163,58 @@ def lesson_entries(pages: list[Page], *, user: User) -> list[Lesson]:
         html = resolve_links(render_markdown(text), user=user, space=page.space) if text.strip() else ""
         entries.append(Lesson(page=page, html=html))
     return entries
+
+
+# --- panels of the pages the lifecycle composes ----------------------------------------------
+def project_panel(*, user: User, project: Project) -> dict[str, Any]:
+    """On a project's page: the checklist of each stage it may enter next, its recent sprints
+    (overdue retrospectives marked)."""
+    can_edit = permissions.can_move_stage(user, project)
+    ctx = Context([project])
+    nexts = [(Stage(s), for_reader(evaluate(project, s, ctx, links=can_edit), user))
+             for s in project.allowed_next_stages()]
+    sprints = list(project.sprints.select_related("retrospective__space")[:6])
+    cutoff = latest_allowed_end()
+    return {"nexts": nexts, "can_edit": can_edit, "sprints": sprints,
+            "overdue": {s.pk for s in sprints if s.retrospective_id is None and s.ends_on < cutoff}}
+
+
+def review_panel(*, user: User, page: Page) -> dict[str, Any] | None:
+    """On a page that belongs to a project: who approved which revision, or that approval is
+    pending or void, and whether `user` may approve or request a review. None otherwise."""
+    project = page_project(page)
+    if project is None:
+        return None
+    approvals = list(page.approvals.select_related("reviewer")[:20])
+    approval, sentence = approval_state(page, approvals=approvals)
+    return {
+        "approval": approval, "sentence": sentence, "approvals": approvals,
+        "requested": page.review_requests.filter(revision=page.revision)
+        .select_related("requested_by").first(),
+        "sprint": Sprint.objects.filter(retrospective=page).select_related("project").first(),
+        "has_reviewers": bool(registry_permissions.reviewers_of(project)),
+        "can_approve": approval is None and permissions.can_approve(user, page),
+        "can_request": permissions.can_request_review(user, page),
+    }
+
+
+def retrospective_panel(*, user: User, page: Page) -> dict[str, Any] | None:
+    """On a retrospective page: its sprint's action items and the open items carried over
+    from earlier sprints. None on other pages."""
+    sprint = Sprint.objects.filter(retrospective=page).select_related("project").first()
+    if sprint is None:
+        return None
+    can_edit = permissions.can_plan(user, sprint.project)
+    return {
+        "sprint": sprint, "can_edit": can_edit,
+        "items": sprint.action_items.select_related("owner"),
+        "carried": carried_over(sprint),
+        "statuses": ActionItem.Status.choices, "today": timezone.localdate(),
+    }
+
+
+def carried_over(sprint: Sprint) -> QuerySet[ActionItem]:
+    """Open action items of the project's earlier sprints."""
+    return ActionItem.objects.filter(
+        project=sprint.project, status=ActionItem.Status.OPEN, sprint__number__lt=sprint.number,
+    ).select_related("owner", "sprint")

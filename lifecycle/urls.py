@@ -1,23 +1,43 @@
+"""Addresses of the lifecycle's pages.
+
+`registry_pages` and `wiki_pages` are pages the lifecycle composes for objects of the apps
+below (a project's page, a model version's page, a wiki page with its review); config/urls.py
+serves them under the registry's and the wiki's names, where their addresses belong."""
+
 from django.urls import path
 
-from lifecycle import views
+import config.web  # noqa: F401  (registers the path converters)
+from lifecycle.views import models, overview, pages, projects, sprints
 
 app_name = "lifecycle"
 
 urlpatterns = [
-    path("board/", views.board, name="board"),
-    path("coverage/", views.coverage, name="coverage"),
-    path("action-items/", views.action_items, name="action_items"),
-    path("action-items/<int:pk>/", views.action_item_update, name="action_item_update"),
-    path("lessons/", views.lessons, name="lessons"),
-    path("projects/<slug:slug>/gates/<str:stage>/", views.gate_checklist, name="gate_checklist"),
-    path("projects/<slug:slug>/sprints/", views.sprint_list, name="sprint_list"),
-    path("projects/<slug:slug>/sprints/<int:number>/", views.sprint_detail, name="sprint_detail"),
-    path("projects/<slug:slug>/sprints/<int:number>/retrospective/", views.retrospective_write,
+    path("board/", overview.board, name="board"),
+    path("coverage/", overview.coverage, name="coverage"),
+    path("action-items/", overview.action_items, name="action_items"),
+    path("action-items/<int:pk>/", sprints.action_item_update, name="action_item_update"),
+    path("lessons/", overview.lessons, name="lessons"),
+    path("projects/<slug:slug>/gates/<str:stage>/", projects.gate_checklist, name="gate_checklist"),
+    path("projects/<slug:slug>/sprints/", sprints.sprint_list, name="sprint_list"),
+    path("projects/<slug:slug>/sprints/<int:number>/", sprints.sprint_detail, name="sprint_detail"),
+    path("projects/<slug:slug>/sprints/<int:number>/retrospective/", sprints.retrospective_write,
          name="retrospective_write"),
-    path("projects/<slug:slug>/sprints/<int:number>/items/", views.action_item_add,
+    path("projects/<slug:slug>/sprints/<int:number>/items/", sprints.action_item_add,
          name="action_item_add"),
-    path("wiki/<str:space>/<slug:slug>/approve/", views.page_approve, name="page_approve"),
-    path("wiki/<str:space>/<slug:slug>/request-review/", views.page_request_review,
+    path("wiki/<space:space>/<slug:slug>/approve/", pages.page_approve, name="page_approve"),
+    path("wiki/<space:space>/<slug:slug>/request-review/", pages.page_request_review,
          name="page_request_review"),
+]
+
+registry_pages = [
+    path("projects/<slug:slug>/", projects.project_detail, name="project_detail"),
+    path("projects/<slug:slug>/transition/", projects.project_transition, name="project_transition"),
+    path("models/<slug:slug>/versions/<int:number>/", models.model_version_detail,
+         name="model_version_detail"),
+    path("models/<slug:slug>/versions/<int:number>/status/", models.model_version_status,
+         name="model_version_status"),
+]
+
+wiki_pages = [
+    path("<space:space>/<slug:slug>/", pages.page_detail, name="page"),
 ]

@@ -18,9 +18,7 @@ from registry.models import (
     Person,
     Project,
     Role,
-    Stage,
     Team,
-    Visibility,
     slug_validator,
 )
 
@@ -49,16 +47,6 @@ class ProjectForm(forms.ModelForm):
         self.fields["datasets"].required = False
         if self.instance.pk:
             self.fields["slug"].disabled = True
-
-
-class TransitionForm(forms.Form):
-    stage = forms.ChoiceField(choices=Stage.choices)
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    override_reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        help_text="Staff only: move past unmet documentation requirements, with a reason.",
-    )
 
 
 def _split_tags(value: str) -> list[str]:
@@ -209,10 +197,6 @@ class ModelVersionForm(forms.Form):
         ]
 
 
-class ModelVersionStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=ModelVersion.Status.choices)
-
-
 class RoleAssignForm(forms.Form):
     role = forms.ModelChoiceField(Role.objects.all())
     person = forms.ModelChoiceField(Person.objects.filter(is_active=True))
@@ -224,5 +208,3 @@ class PersonForm(forms.ModelForm):
         fields = ["display_name", "title", "email", "bio"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
 
-
-VISIBILITY_CHOICES = Visibility.choices

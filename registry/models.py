@@ -10,6 +10,17 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from registry.visibility import (
+    DatasetQuerySet,
+    DatasetVersionQuerySet,
+    LineageQuerySet,
+    MLModelQuerySet,
+    ModelVersionQuerySet,
+    ProjectQuerySet,
+    RoleAssignmentQuerySet,
+    ScopedQuerySet,
+)
+
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
     "Use lowercase letters, digits and single hyphens (e.g. churn-model).",
@@ -120,7 +131,6 @@ class Stage(models.TextChoices):
     ABANDONED = "abandoned", "Abandoned"
 
 
-PRE_DEPLOYMENT = [Stage.PROPOSED, Stage.DATA_DISCOVERY, Stage.EXPERIMENTATION, Stage.VALIDATION]
 
 # The lifecycle of PRODUCT.md: forward one step, monitoring <-> retraining, retire from
 # deployment onwards, abandon from any stage before deployment.
@@ -160,6 +170,8 @@ class Project(TimeStamped):
     datasets = models.ManyToManyField(
         "Dataset", blank=True, related_name="projects", verbose_name="linked datasets"
     )
+
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -249,6 +261,8 @@ class Dataset(TimeStamped):
     limitations = models.TextField("known limitations and biases", blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="datasets")
 
+    objects = DatasetQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         indexes = [
@@ -302,6 +316,8 @@ class DatasetVersion(models.Model):
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DatasetVersionQuerySet.as_manager()
+
     class Meta:
         ordering = ["dataset", "-created_at", "-pk"]
         constraints = [
@@ -330,6 +346,8 @@ class MLModel(TimeStamped):
     task = models.CharField(max_length=80, help_text="e.g. binary classification")
     framework = models.CharField(max_length=80, blank=True)
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="models")
+
+    objects = MLModelQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -366,6 +384,8 @@ class ModelVersion(models.Model):
         DatasetVersion, through="Lineage", related_name="model_versions"
     )
 
+    objects = ModelVersionQuerySet.as_manager()
+
     class Meta:
         ordering = ["model", "-number"]
         constraints = [
@@ -397,6 +417,8 @@ class Lineage(models.Model):
     )
     use = models.CharField(max_length=10, choices=Use.choices, default=Use.TRAINING)
 
+    objects = LineageQuerySet.as_manager()
+
     class Meta:
         ordering = ["use", "pk"]
         constraints = [
@@ -427,6 +449,8 @@ class RoleAssignment(models.Model):
         MLModel, on_delete=models.CASCADE, null=True, blank=True, related_name="role_assignments"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["role__name", "person__username"]
@@ -480,6 +504,8 @@ class Activity(models.Model):
     )
     changes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from registry import permissions
 from registry.models import (
     Activity,
     Dataset,
@@ -23,13 +23,13 @@ from registry.permissions import User
 
 
 def project_list(*, user: User) -> QuerySet[Project]:
-    return permissions.visible_projects(user).select_related("team")
+    return Project.objects.visible_to(user).select_related("team")
 
 
 def dataset_list(*, user: User) -> QuerySet[Dataset]:
     latest = DatasetVersion.objects.filter(dataset=OuterRef("pk")).order_by("-created_at", "-pk")
     return (
-        permissions.visible_datasets(user)
+        Dataset.objects.visible_to(user)
         .select_related("team", "steward")
         .annotate(latest_version=Subquery(latest.values("label")[:1]))
         # tags are shown on every row: one query for the page, not one per dataset
@@ -55,7 +55,7 @@ MODEL_VERSION_SUMMARY = _model_version_summary()
 
 def model_list(*, user: User) -> QuerySet[MLModel]:
     return (
-        permissions.visible_models(user)
+        MLModel.objects.visible_to(user)
         .select_related("project")
         .annotate(**MODEL_VERSION_SUMMARY)
         .order_by("name")
@@ -75,18 +75,16 @@ def person_list(*, user: User) -> QuerySet[Person]:
     )
 
 
-def activity_for(*, user: User, target: object, limit: int = 50) -> QuerySet[Activity]:
-    from django.contrib.contenttypes.models import ContentType
-
+def activity_for(*, user: User, target: object, limit: int | None = 50) -> QuerySet[Activity]:
     return (
-        permissions.visible_activity(user)
+        Activity.objects.visible_to(user)
         .filter(target_type=ContentType.objects.get_for_model(target), target_id=target.pk)
         .select_related("actor")[:limit]
     )
 
 
 def recent_activity(*, user: User, limit: int = 15) -> QuerySet[Activity]:
-    return permissions.visible_activity(user).select_related("actor")[:limit]
+    return Activity.objects.visible_to(user).select_related("actor")[:limit]
 
 
 def role_assignments_for(*, target: object) -> QuerySet[RoleAssignment]:
@@ -95,26 +93,14 @@ def role_assignments_for(*, target: object) -> QuerySet[RoleAssignment]:
 
 
 def dataset_versions_with_usage(*, user: User, dataset: Dataset) -> QuerySet[DatasetVersion]:
-    visible_mv = permissions.visible_model_versions(user)
     return dataset.versions.select_related("created_by").prefetch_related(
         # each version lists the model versions trained on it: one query for all versions
-        Prefetch(
-            "lineage",
-            queryset=Lineage.objects.filter(model_version__in=visible_mv).select_related(
-                "model_version", "model_version__model"
-            ),
-        )
-    )
+        Prefetch("lineage", queryset=Lineage.objects.visible_to(user).select_related(
+            "model_version", "model_version__model")))
 
 
 def model_versions_with_lineage(*, user: User, model: MLModel) -> QuerySet[ModelVersion]:
-    visible_dv = permissions.visible_dataset_versions(user)
     return model.versions.select_related("trained_by").prefetch_related(
         # each version lists its dataset versions: one query for all versions
-        Prefetch(
-            "lineage",
-            queryset=Lineage.objects.filter(dataset_version__in=visible_dv).select_related(
-                "dataset_version", "dataset_version__dataset"
-            ),
-        )
-    )
+        Prefetch("lineage", queryset=Lineage.objects.visible_to(user).select_related(
+            "dataset_version", "dataset_version__dataset")))

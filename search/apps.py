@@ -6,12 +6,8 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
-        from django.db.backends.signals import connection_created
+        from search import kinds, signals
 
-        from search import backends, kinds, signals
-
-        connection_created.connect(backends.tune_connection, dispatch_uid="search-trigram")
-
-        kinds.register_registry_kinds()  # connects each kind's save/delete signals
+        kinds.register_registry_kinds()
         kinds.register_wiki_kinds()
-        signals.connect()
+        signals.connect()  # keeps the index of every kind registered above in step

@@ -43,11 +43,6 @@ MATCH_THRESHOLD = "0.35"
 SUGGESTION_THRESHOLD = "0.2"
 
 
-def tune_connection(sender: Any, connection: Any, **kwargs: Any) -> None:
-    """connection_created: nothing to tune any more (thresholds are set per transaction);
-    kept so the signal wiring of earlier deployments stays valid."""
-
-
 class Plain(Func):
     """The leading characters of a document's text, for results that have no query."""
 

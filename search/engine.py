@@ -42,9 +42,10 @@ from django.db.models import (
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from registry import permissions, selectors
-from registry.models import Dataset, Visibility
+from registry import selectors
+from registry.models import Dataset, Project, Visibility
 from registry.permissions import User
+from registry.visibility import document_grant_parts
 from search.backends import Plain, get_backend
 from search.kinds import KINDS, MARK_END, MARK_START
 from search.models import SearchDocument, SearchFacet, SearchFacetCount
@@ -166,7 +167,7 @@ def matching(user: User, *, q: str = "", types: Iterable[str] = (),
              filters: Mapping[str, list[str]] | None = None) -> QuerySet[SearchDocument]:
     """The documents `user` may see that match, unranked and uncapped (callers add what
     they need)."""
-    docs = permissions.visible_documents(user, SearchDocument.objects.all())
+    docs = SearchDocument.objects.visible_to(user)
     docs = docs.filter(_conditions(q, filters or {}))
     types = list(types)
     return docs.filter(kind__in=types) if types else docs
@@ -228,7 +229,7 @@ def _candidates(docs: QuerySet, q: str, filters: Mapping[str, list[str]], cap: i
 
 
 def _visible_private_projects(user: User) -> QuerySet:
-    return permissions.visible_projects(user).filter(visibility=Visibility.PRIVATE).values("pk")
+    return Project.objects.visible_to(user).filter(visibility=Visibility.PRIVATE).values("pk")
 
 
 def _bucket_counts(user: User, kinds: list[str], facet_names: Iterable[str]) -> list[dict]:
@@ -254,7 +255,7 @@ def _bucket_counts(user: User, kinds: list[str], facet_names: Iterable[str]) -> 
     private = SearchDocument.objects.filter(private_scope_id__isnull=False).exclude(
         private_scope_id__in=own)
     first, *rest = [private.filter(part).values("id")
-                    for part in permissions.document_grant_parts(user)]
+                    for part in document_grant_parts(user)]
     extra = (facets.filter(document_id__in=first.union(*rest))
              .values(kind=F("document__kind"), facet_name=F("facet"), facet_value=F("value"))
              .annotate(n=Count("id"), label=Max("label")).order_by())
@@ -345,7 +346,7 @@ def search(*, user: User, q: str = "", types: Iterable[str] = (),
     with_facets = types == ["dataset"] if facets is None else facets
     backend = get_backend()
     cap = count_cap()
-    docs = permissions.visible_documents(user, SearchDocument.objects.all())
+    docs = SearchDocument.objects.visible_to(user)
     typed = docs.filter(kind__in=types) if types else docs
     candidates: _Candidates | None = None
     asked, plain = q, False

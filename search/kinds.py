@@ -7,8 +7,9 @@ into an `Entry` of the index. Registering a kind is all another app does to be s
     register("page", label="Page", model=Page, queryset=lambda: Page.objects.select_related(...),
              build=lambda page: Entry(...))
 
-`search.signals` then keeps it in step on save and delete, and `rebuild_search_index` and the
-engine pick it up.
+`search.signals.connect()` then keeps every registered kind in step on save and delete (the
+app's ready() registers the kinds, then connects), and `rebuild_search_index` and the engine
+pick it up.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from html import unescape
 from django.db.models import Model, QuerySet
 
 from registry.models import Dataset, MLModel, Project, Stage, Visibility
+from wiki.models import Page
 
 # Private-use characters: they cannot come from a user (the index strips them), so the
 # highlighter can find them again after escaping.
@@ -63,9 +65,6 @@ KINDS: dict[str, Kind] = {}
 def register(name: str, *, label: str, model: type[Model], queryset: Callable[[], QuerySet],
              build: Callable[[Model], Entry]) -> None:
     KINDS[name] = Kind(name=name, label=label, model=model, queryset=queryset, build=build)
-    from search.signals import connect_kind  # here, not at the top: signals imports kinds
-
-    connect_kind(KINDS[name])
 
 
 def kinds_for_model(model: type[Model]) -> list[Kind]:
@@ -181,8 +180,6 @@ def _page_entry(page: Model) -> Entry:
 
 
 def register_wiki_kinds() -> None:
-    from wiki.models import Page  # search sits above the wiki; the wiki never imports search
-
     def pages(retrospectives: bool) -> Callable[[], QuerySet]:
         def queryset() -> QuerySet:
             qs = (Page.objects.filter(deleted_at__isnull=True)

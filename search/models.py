@@ -11,9 +11,9 @@ triggers. Those backend-only columns and tables are created by migration 0002, n
 here, so the model itself is portable.
 
 Permissions are not copied: a document stores the *inputs* of the rules (the project it lives
-under, its owner team, its kind and id for role grants), and
-`registry.permissions.document_visibility_q` applies the same rules at query time, so a
-project going private or a person joining a team needs no reindexing.
+under, its owner team, its kind and id for role grants), and `SearchDocument.objects.visible_to`
+(`registry.visibility.document_q`) applies the same rules at query time, so a project going
+private or a person joining a team needs no reindexing.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 
 from registry.models import Project, Team
+from registry.visibility import DocumentQuerySet
 
 
 class DocumentVector(models.Func):
@@ -122,6 +123,8 @@ class SearchDocument(models.Model):
     title_vector = models.GeneratedField(
         expression=TitleVector(), output_field=SearchVectorField(null=True), db_persist=True
     )
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -20,7 +20,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from registry.models import Activity, Dataset, Project, Team
 from search import index
-from search.kinds import Kind, kinds_for_model
+from search.kinds import KINDS, kinds_for_model
 from search.models import SearchDocument, SearchFacet, SearchFacetCount
 
 
@@ -90,15 +90,13 @@ def _team_saved(sender: type[Model], instance: Team, raw: bool = False, **kwargs
     SearchFacetCount.objects.filter(facet="team", value=instance.slug).update(label=instance.name)
 
 
-def connect_kind(kind: Kind) -> None:
-    # one receiver per model: it (re)indexes every kind of that model
-    post_save.connect(_saved, sender=kind.model, dispatch_uid=f"search-save-{kind.model._meta.label}")
-    post_delete.connect(_deleted, sender=kind.model,
-                        dispatch_uid=f"search-del-{kind.model._meta.label}")
-
-
 def connect() -> None:
-    """The hooks that are not one kind's own save and delete."""
+    """Keep the index in step: each registered kind's save and delete, and the hooks that are
+    not one kind's own."""
+    for model in {kind.model for kind in KINDS.values()}:
+        # one receiver per model: it (re)indexes every kind of that model
+        post_save.connect(_saved, sender=model, dispatch_uid=f"search-save-{model._meta.label}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"search-del-{model._meta.label}")
     m2m_changed.connect(_tags_changed, sender=Dataset.tags.through, dispatch_uid="search-tags")
     m2m_changed.connect(_links_changed, sender=Project.datasets.through, dispatch_uid="search-links")
     post_save.connect(_activity, sender=Activity, dispatch_uid="search-activity")

@@ -85,7 +85,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
         results = _run(request, form, types=["dataset"], filters=form.filters())
     context = _context(request, form, results)
     context["nav"] = "datasets"
-    context["can_create"] = permissions.writable_teams(request.user).exists()
+    context["can_create"] = permissions.can_write_anywhere(request.user)
     context["facet_groups"] = [
         (name, CATALOG_FACET_TITLES[name],
          [(v, _toggle(request.GET, name, v.value)) for v in values])

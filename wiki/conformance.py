@@ -1,4 +1,4 @@
-"""Does a page have the sections its template requires? Part 3's gates call this.
+"""Does a page have the sections its template requires? The lifecycle's gates ask this.
 
 A section is a markdown ATX heading (`## Metrics`) whose text matches a required section
 (case, punctuation and spacing ignored). It is *empty* when nothing but whitespace, HTML

@@ -7,11 +7,9 @@ from typing import Any
 
 from django import forms
 
-from registry import permissions
 from registry.permissions import User
 from wiki.models import Page, Space, Template
-
-_DOC = re.compile(r"^(project|dataset|model):([a-z0-9-]+)(?:@(\d{1,6}))?$")
+from wiki.refs import EXAMPLE, parse_many, resolve_ordered
 
 
 def parse_tags(value: str) -> list[str]:
@@ -24,47 +22,12 @@ def parse_tags(value: str) -> list[str]:
 
 def resolve_documents(user: User, value: str) -> list[object]:
     """`dataset:slug, model:slug@3, project:slug` → the objects, among those `user` sees."""
-    found: list[object] = []
-    unknown: list[str] = []
-    for raw in [v.strip() for v in re.split(r"[,\s]+", value or "") if v.strip()]:
-        match = _DOC.match(raw)
-        obj = None
-        if match:
-            kind, slug, number = match.groups()
-            if kind == "project" and not number:
-                obj = permissions.visible_projects(user).filter(slug=slug).first()
-            elif kind == "dataset" and not number:
-                obj = permissions.visible_datasets(user).filter(slug=slug).first()
-            elif kind == "model" and number:
-                obj = permissions.visible_model_versions(user).select_related("model").filter(
-                    model__slug=slug, number=int(number)).first()
-            elif kind == "model":
-                obj = permissions.visible_models(user).filter(slug=slug).first()
-        if obj is None:
-            unknown.append(raw)
-        elif obj not in found:
-            found.append(obj)
+    refs, bad = parse_many(value)
+    objects, missing = resolve_ordered(refs, user=user)
+    unknown = bad + [str(ref) for ref in missing]
     if unknown:
-        raise forms.ValidationError(
-            f"Not found: {', '.join(unknown)}. Write kind:slug, e.g. dataset:card-transactions, "
-            "model:fraud-scorer or model:fraud-scorer@3.")
-    return found
-
-
-def documents_text(objects: list[object]) -> str:
-    from registry.models import Dataset, MLModel, ModelVersion, Project
-
-    parts = []
-    for obj in objects:
-        if isinstance(obj, Project):
-            parts.append(f"project:{obj.slug}")
-        elif isinstance(obj, Dataset):
-            parts.append(f"dataset:{obj.slug}")
-        elif isinstance(obj, MLModel):
-            parts.append(f"model:{obj.slug}")
-        elif isinstance(obj, ModelVersion):
-            parts.append(f"model:{obj.model.slug}@{obj.number}")
-    return ", ".join(parts)
+        raise forms.ValidationError(f"Not found: {', '.join(unknown)}. Write kind:slug, e.g. {EXAMPLE}.")
+    return objects
 
 
 class PageForm(forms.Form):
@@ -144,7 +107,3 @@ class TemplateForm(forms.Form):
     def clean_required_sections(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["required_sections"].splitlines()
                 if line.strip()]
-
-
-class RevertForm(forms.Form):
-    confirm = forms.BooleanField(required=False)

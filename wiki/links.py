@@ -14,42 +14,38 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.text import slugify
 
-from registry import permissions
-from registry.models import Dataset, MLModel, ModelVersion, Project
+from registry.models import MLModel, ModelVersion
 from registry.permissions import User
+from wiki.models import Page
+from wiki.refs import KINDS, DocRef, resolve
 
 PLACEHOLDER = re.compile(r'<span data-wikilink="([^"<>]*)">([^<]*)</span>')
-_MODEL_VERSION = re.compile(r"^([a-z0-9-]+)@(\d{1,6})$")
-KINDS = ("project", "dataset", "model")
 
 
 @dataclass(frozen=True)
 class Ref:
-    kind: str  # "page", "project", "dataset", "model", "model_version"
-    key: str  # page slug, object slug, or "slug@n"
+    """A wiki link's target: a page of the space (by title or slug) or an object (`doc`)."""
 
-    @property
-    def slug(self) -> str:
-        return self.key.split("@")[0]
-
-    @property
-    def number(self) -> int:
-        return int(self.key.split("@")[1])
+    kind: str  # "page", or a DocRef kind: "project", "dataset", "model", "model_version"
+    key: str  # a page's title; an object's reference text (e.g. "model:fraud-scorer@3")
+    doc: DocRef | None = None
 
 
 def parse_ref(raw: str) -> Ref:
+    """`[[Some page]]`, `[[dataset:slug]]`, `[[model:slug@3]]` → the link's target."""
     kind, sep, rest = raw.partition(":")
-    kind = kind.strip().lower()
-    rest = rest.strip()
+    kind, rest = kind.strip().lower(), rest.strip()
     if sep and kind in KINDS and rest:
-        if kind == "model" and _MODEL_VERSION.match(rest):
-            return Ref("model_version", rest)
-        return Ref(kind, rest)
+        try:
+            doc = DocRef.parse(f"{kind}:{rest.lower()}")
+        except ValueError:  # names no object: shown as the author's text
+            return Ref(kind, f"{kind}:{rest}")
+        return Ref(doc.kind, str(doc), doc)
     return Ref("page", " ".join(raw.split())[:200])
 
 
@@ -60,57 +56,34 @@ def refs_in(html: str) -> list[Ref]:
 @dataclass
 class Targets:
     pages: dict[str, object]
-    projects: dict[str, Project]
-    datasets: dict[str, Dataset]
-    models: dict[str, MLModel]
-    model_versions: dict[str, ModelVersion]
+    objects: dict[DocRef, object]
 
     def get(self, ref: Ref) -> object | None:
         if ref.kind == "page":  # a page is named by its title or its slug
             return self.pages.get(ref.key.casefold()) or self.pages.get(slugify(ref.key))
-        table = {"project": self.projects, "dataset": self.datasets,
-                 "model": self.models, "model_version": self.model_versions}[ref.kind]
-        return table.get(ref.key)
+        return self.objects.get(ref.doc)
 
 
 def lookup(refs: list[Ref], *, user: User | None, space: object | None) -> Targets:
     """Find the targets of `refs`; with `user`, only those that user may see."""
-    from wiki.models import Page
-    from wiki.permissions import visible_pages
-
-    def wanted(kind: str) -> set[str]:
-        return {r.key for r in refs if r.kind == kind}
-
-    def scoped(scope: object, qs: object) -> object:
-        return qs if user is None else scope(user, qs)
-
     pages: dict[str, object] = {}
-    if wanted("page") and space is not None:
-        titles = wanted("page")
-        qs = Page.objects.filter(Q(slug__in={slugify(t)[:120] for t in titles}) | Q(title__in=titles),
-                                 space=space, deleted_at__isnull=True)
-        for page in scoped(visible_pages, qs).select_related("space"):
+    titles = {r.key for r in refs if r.kind == "page"}
+    if titles and space is not None:
+        qs = Page.objects.live().filter(
+            Q(slug__in={slugify(t)[:120] for t in titles}) | Q(title__in=titles), space=space)
+        for page in (qs if user is None else qs.visible_to(user)).select_related("space"):
             pages[page.slug] = page
             pages[page.title.casefold()] = page
-    projects, datasets, models, versions = {}, {}, {}, {}
-    if wanted("project"):
-        projects = {p.slug: p for p in scoped(
-            permissions.visible_projects, Project.objects.filter(slug__in=wanted("project")))}
-    if wanted("dataset"):
-        datasets = {d.slug: d for d in scoped(
-            permissions.visible_datasets, Dataset.objects.filter(slug__in=wanted("dataset")))}
-    if wanted("model"):
-        latest = ModelVersion.objects.filter(model=OuterRef("pk")).order_by("-number")
-        qs = MLModel.objects.filter(slug__in=wanted("model")).annotate(
-            latest_status=Subquery(latest.values("status")[:1]))
-        models = {m.slug: m for m in scoped(permissions.visible_models, qs)}
-    if wanted("model_version"):
-        slugs = {k.split("@")[0] for k in wanted("model_version")}
-        qs = ModelVersion.objects.filter(model__slug__in=slugs).select_related("model")
-        versions = {f"{v.model.slug}@{v.number}": v
-                    for v in scoped(permissions.visible_model_versions, qs)
-                    if f"{v.model.slug}@{v.number}" in wanted("model_version")}
-    return Targets(pages, projects, datasets, models, versions)
+    objects = resolve([r.doc for r in refs if r.doc is not None], user=user)
+    models = [obj for obj in objects.values() if isinstance(obj, MLModel)]
+    if models:  # a model link shows the status of its latest version
+        latest: dict[int, str] = {}
+        for model_id, status in ModelVersion.objects.filter(model__in=models).order_by(
+                "model_id", "number").values_list("model_id", "status"):
+            latest[model_id] = status
+        for model in models:
+            model.latest_status = latest.get(model.pk)
+    return Targets(pages, objects)
 
 
 def _status(ref: Ref, target: object) -> str:

@@ -17,6 +17,7 @@ from registry.models import (
     Visibility,
     slug_validator,
 )
+from registry.visibility import VisibleQuerySet, project_q
 
 
 class Space(models.Model):
@@ -93,6 +94,18 @@ class Template(models.Model):
         return reverse("wiki:template_detail", args=[self.kind])
 
 
+class PageQuerySet(VisibleQuerySet):
+    """A page in a project's space is read by whoever reads the project; team and global
+    spaces by every signed-in person."""
+
+    def rule(self, user: object) -> Q:
+        return Q(space__project__isnull=True) | project_q(user, "space__project__")
+
+    def live(self) -> PageQuerySet:
+        """Not in the trash."""
+        return self.filter(deleted_at__isnull=True)
+
+
 class Page(models.Model):
     space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="pages")
     slug = models.SlugField(max_length=120, validators=[slug_validator])
@@ -116,6 +129,8 @@ class Page(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PageQuerySet.as_manager()
+
     class Meta:
         ordering = ["title", "pk"]
         constraints = [
@@ -138,6 +153,11 @@ class Page(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+# The many-to-many field of Page that holds each kind of documented object.
+DOC_FIELDS: dict[type, str] = {Project: "documents_projects", Dataset: "documents_datasets",
+                               MLModel: "documents_models", ModelVersion: "documents_model_versions"}
 
 
 class PageRevision(models.Model):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from registry import permissions
 from registry.models import Dataset, Lineage, MLModel, ModelVersion, Project
 from registry.permissions import User
 from wiki.conformance import normalize
@@ -70,10 +69,8 @@ def _datasheet_facts(dataset: Dataset, user: User) -> dict[str, str]:
 
 
 def _model_card_facts(model: MLModel, user: User) -> dict[str, str]:
-    versions = list(permissions.visible_model_versions(user, model.versions.all())
-                    .order_by("-number")[:20])
-    lineage = list(Lineage.objects.filter(model_version__in=versions)
-                   .filter(dataset_version__in=permissions.visible_dataset_versions(user))
+    versions = list(model.versions.visible_to(user).order_by("-number")[:20])
+    lineage = list(Lineage.objects.visible_to(user).filter(model_version__in=versions)
                    .select_related("dataset_version__dataset", "model_version")
                    .order_by("-model_version__number", "pk"))
     details = (

@@ -11,19 +11,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from config.exceptions import ApplicationError
-from registry.models import Dataset, MLModel, ModelVersion, Person, Project, Team
-from registry.services import _tags_from, activity_record
+from registry.models import ModelVersion, Person, Project, Team
+from registry.services import activity_record, tags_from
+from wiki import permissions
 from wiki.links import lookup, refs_in
 from wiki.markdown import render_markdown
 from wiki.merge import line_diff, merge3
-from wiki.models import Page, PageLink, PageRevision, Space, Template
+from wiki.models import DOC_FIELDS, Page, PageLink, PageRevision, Space, Template
+from wiki.refs import DocRef, Documented, space_key, space_owner
 
 RESERVED_SLUGS = {"new", "trash", "edit", "history", "diff", "revert", "delete", "restore",
                   "purge", "preview", "templates"}
 MAX_DEPTH = 8
-Documented = Project | Dataset | MLModel | ModelVersion
-DOC_FIELDS = {Project: "documents_projects", Dataset: "documents_datasets",
-              MLModel: "documents_models", ModelVersion: "documents_model_versions"}
 
 
 class EditConflict(ApplicationError):
@@ -65,12 +64,13 @@ def _clean_body(body: str) -> str:
 # --- spaces -------------------------------------------------------------------------
 def space_for(owner: Team | Project | None) -> Space:
     """The space of a team or project (None: the global space), made on first use."""
+    key = space_key(owner)
     if owner is None:
-        kind, key, fields = Space.Kind.GLOBAL, "global", {}
+        kind, fields = Space.Kind.GLOBAL, {}
     elif isinstance(owner, Team):
-        kind, key, fields = Space.Kind.TEAM, f"team-{owner.slug}", {"team": owner}
+        kind, fields = Space.Kind.TEAM, {"team": owner}
     else:
-        kind, key, fields = Space.Kind.PROJECT, f"project-{owner.slug}", {"project": owner}
+        kind, fields = Space.Kind.PROJECT, {"project": owner}
     space = Space.objects.filter(key=key).first()
     if space is None:
         try:
@@ -83,15 +83,15 @@ def space_for(owner: Team | Project | None) -> Space:
     return space
 
 
+def space_open(*, key: str, user: Person, write: bool = False) -> Space:
+    """The space `key` names, made on first use, if `user` may read it (404) — and, with
+    `write`, write in it (403)."""
+    return space_for(permissions.space_owner_for_user_or_404(user, key, write=write))
+
+
 def space_for_target(target: Documented) -> Space:
     """Where a page documenting `target` goes by default."""
-    if isinstance(target, Project):
-        return space_for(target)
-    if isinstance(target, Dataset):
-        return space_for(target.home_project or target.team)
-    if isinstance(target, ModelVersion):
-        target = target.model
-    return space_for(target.project)
+    return space_for(space_owner(target))
 
 
 # --- pages --------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def page_create(
             page.save()
     except IntegrityError as error:
         raise ValidationError({"slug": "This space already has a page with this slug."}) from error
-    page.tags.set(_tags_from(tags))
+    page.tags.set(tags_from(tags))
     _set_documents(page, documents)
     _add_revision(page, by=by, summary=summary or "Created.", base=None)
     page.save(update_fields=["revision"])
@@ -188,71 +188,112 @@ def page_create(
     return page
 
 
+@dataclass
+class Merged:
+    """What an edit saves once merged with what others saved since its base revision."""
+
+    title: str
+    body: str
+    merged_with: list[int] = field(default_factory=list)
+
+
+def page_merge(*, page: Page, title: str, body: str, base_revision: int) -> Merged:
+    """Merge an edit that started from `base_revision` with the revisions saved since, line
+    by line; raise `EditConflict` when both touch the same lines (or both retitled). `page`
+    is the page as it is now, locked by the caller."""
+    if base_revision < 1 or base_revision > page.revision:
+        raise ValidationError({"base_revision": "This edit started from a revision that does "
+                                                "not exist; reload the page and edit again."})
+    title, body = title.strip(), _clean_body(body)
+    if base_revision == page.revision:
+        return Merged(title, body)
+    base = PageRevision.objects.get(page=page, number=base_revision)
+    current = PageRevision.objects.select_related("author").get(page=page, number=page.revision)
+    merged = merge3(base.body, body, current.body)
+    title_clash = title not in (base.title, current.title) and current.title != base.title
+    if not merged.clean or title_clash:
+        raise EditConflict(page=page, current=current, mine_title=title, mine_body=body)
+    return Merged(current.title if title == base.title else title, _clean_body(merged.text),
+                  list(range(base_revision + 1, page.revision + 1)))
+
+
+def _kept_hidden(page: Page, documents: Sequence[Documented], by: Person) -> list[Documented]:
+    """`documents` as `by` sent them, plus those the page documents that `by` cannot see: an
+    edit changes only the references its author can see."""
+    kept = list(documents)
+    for model_class, name in DOC_FIELDS.items():
+        current = getattr(page, name).all()
+        if model_class is ModelVersion:
+            current = current.select_related("model")
+        visible = set(current.visible_to(by).values_list("pk", flat=True))
+        kept += [obj for obj in current if obj.pk not in visible]
+    return kept
+
+
 @transaction.atomic
 def page_update(
     *, page: Page, title: str, body: str, base_revision: int, by: Person, summary: str = "",
     parent: Page | None | bool = False, tags: Iterable[str] | None = None,
     documents: Sequence[Documented] | None = None,
 ) -> SaveResult:
-    """Save an edit that started from `base_revision`.
-
-    If someone saved in between, the two edits are merged line by line when they touch
-    different lines; otherwise `EditConflict` is raised and nothing is saved. `parent=False`
-    leaves the parent as it is.
-    """
+    """Save an edit that started from `base_revision` (merged with what others saved since,
+    or refused with `EditConflict`; nothing is saved then). `parent=False` leaves the parent
+    as it is; `tags` or `documents` None leave them as they are. Returns the saved page."""
     locked = Page.objects.select_for_update().get(pk=page.pk)
+    locked.space = page.space
     if locked.deleted_at is not None:
         raise ApplicationError("This page is in the trash; restore it before editing.")
-    if base_revision < 1 or base_revision > locked.revision:
-        raise ValidationError({"base_revision": "This edit started from a revision that does "
-                                                "not exist; reload the page and edit again."})
-    title = title.strip()
-    body = _clean_body(body)
-    merged_with: list[int] = []
-    if base_revision != locked.revision:
-        base = PageRevision.objects.get(page=locked, number=base_revision)
-        current = PageRevision.objects.select_related("author").get(page=locked,
-                                                                   number=locked.revision)
-        merged = merge3(base.body, body, current.body)
-        title_clash = title not in (base.title, current.title) and current.title != base.title
-        if not merged.clean or title_clash:
-            raise EditConflict(page=locked, current=current, mine_title=title, mine_body=body)
-        body = _clean_body(merged.text)
-        if title == base.title:
-            title = current.title
-        merged_with = list(range(base_revision + 1, locked.revision + 1))
+    merged = page_merge(page=locked, title=title, body=body, base_revision=base_revision)
     new_parent = locked.parent if parent is False else parent
-    _validate_page(space=page.space, title=title, slug=locked.slug, parent=new_parent, page=locked)
-    locked.space = page.space
-    changes: dict[str, list] = {}
-    if title != locked.title:
-        changes["title"] = [locked.title, title]
-    if body != locked.body:
-        changes["body"] = ["", f"{sum(1 for k, _ in line_diff(locked.body, body) if k in ('add', 'del'))}"
-                           " lines changed"]
-    if new_parent != locked.parent:
-        changes["parent"] = [str(locked.parent or "—"), str(new_parent or "—")]
-    if tags is not None:
-        new_tags = _tags_from(tags)
-        before = sorted(locked.tags.values_list("name", flat=True))
-        if before != [t.name for t in new_tags]:
-            locked.tags.set(new_tags)
-            changes["tags"] = [before, [t.name for t in new_tags]]
-    if documents is not None:
-        _set_documents(locked, documents)
-    if not changes and documents is None:
-        page.__dict__.update(locked.__dict__)
-        return SaveResult(page=page, changed=False)
-    locked.title, locked.body, locked.parent, locked.updated_by = title, body, new_parent, by
-    locked.html = render_markdown(body)
-    if "title" in changes or "body" in changes or "parent" in changes:
+    _validate_page(space=locked.space, title=merged.title, slug=locked.slug, parent=new_parent,
+                   page=locked)
+    changes = _save_edit(locked, merged=merged, parent=new_parent, tags=tags, by=by,
+                         documents=None if documents is None else _kept_hidden(locked, documents, by))
+    if not changes:
+        return SaveResult(page=locked, changed=False)
+    if {"title", "body", "parent"} & set(changes):
         _add_revision(locked, by=by, summary=summary, base=base_revision)
     locked.save()
     _rebuild_links(locked)
-    activity_record(actor=by, verb="merged and saved page" if merged_with else "edited page",
+    activity_record(actor=by, verb="merged and saved page" if merged.merged_with else "edited page",
                     target=locked, changes=changes)
-    page.__dict__.update(locked.__dict__)
-    return SaveResult(page=page, merged_with=merged_with)
+    return SaveResult(page=locked, merged_with=merged.merged_with)
+
+
+def _save_edit(page: Page, *, merged: Merged, parent: Page | None, tags: Iterable[str] | None,
+               documents: Sequence[Documented] | None, by: Person) -> dict[str, list]:
+    """Apply a merged edit to the locked `page` (tags and documents are saved at once; the
+    caller saves the page and its revision); return what changed."""
+    changes: dict[str, list] = {}
+    if merged.title != page.title:
+        changes["title"] = [page.title, merged.title]
+    if merged.body != page.body:
+        changed = sum(1 for k, _ in line_diff(page.body, merged.body) if k in ("add", "del"))
+        changes["body"] = ["", f"{changed} lines changed"]
+    if parent != page.parent:
+        changes["parent"] = [str(page.parent or "—"), str(parent or "—")]
+    if tags is not None:
+        new_tags = tags_from(tags)
+        before = sorted(page.tags.values_list("name", flat=True))
+        if before != [t.name for t in new_tags]:
+            page.tags.set(new_tags)
+            changes["tags"] = [before, [t.name for t in new_tags]]
+    if documents is not None:
+        before_docs = _document_refs(page)
+        _set_documents(page, documents)
+        after_docs = sorted(str(DocRef.of(d)) for d in documents)
+        if before_docs != after_docs:
+            changes["documents"] = [before_docs, after_docs]
+    if changes:
+        page.title, page.body, page.parent, page.updated_by = merged.title, merged.body, parent, by
+        page.html = render_markdown(merged.body)
+    return changes
+
+
+def _document_refs(page: Page) -> list[str]:
+    objects = [*page.documents_projects.all(), *page.documents_datasets.all(),
+               *page.documents_models.all(), *page.documents_model_versions.select_related("model")]
+    return sorted(str(DocRef.of(o)) for o in objects)
 
 
 @transaction.atomic
@@ -272,8 +313,7 @@ def page_revert(*, page: Page, number: int, by: Person) -> Page:
     _rebuild_links(locked)
     activity_record(actor=by, verb="reverted page", target=locked,
                     changes={"revision": [base, number]})
-    page.__dict__.update(locked.__dict__)
-    return page
+    return locked
 
 
 @transaction.atomic

@@ -1,21 +1,10 @@
-from django.urls import path, register_converter
+"""Addresses of the wiki's pages. A page itself (`page`) is served by lifecycle.views.pages,
+which adds its review panels; config/urls.py puts it under this namespace."""
 
+from django.urls import path
+
+import config.web  # noqa: F401  (registers the path converters)
 from wiki import views
-
-
-class SpaceConverter:
-    """`global`, `team-<slug>` or `project-<slug>`."""
-
-    regex = "global|team-[a-z0-9-]+|project-[a-z0-9-]+"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(SpaceConverter, "space")
 
 app_name = "wiki"
 
@@ -29,7 +18,6 @@ urlpatterns = [
     path("<space:space>/", views.space_detail, name="space"),
     path("<space:space>/new/", views.page_create, name="page_create"),
     path("<space:space>/trash/", views.space_trash, name="trash"),
-    path("<space:space>/<slug:slug>/", views.page_detail, name="page"),
     path("<space:space>/<slug:slug>/edit/", views.page_edit, name="page_edit"),
     path("<space:space>/<slug:slug>/history/", views.page_history, name="page_history"),
     path("<space:space>/<slug:slug>/diff/", views.page_diff, name="page_diff"),

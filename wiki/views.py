@@ -12,16 +12,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from config.exceptions import ApplicationError
-from registry.permissions import writable_teams
-from registry.views import paginate, submit
+from config.web import paginate, submit
+from registry import permissions as registry_permissions
 from wiki import permissions, selectors, services
 from wiki.conformance import conformance
-from wiki.forms import PageForm, TemplateForm, documents_text, resolve_documents
+from wiki.forms import PageForm, TemplateForm, resolve_documents
 from wiki.links import resolve_links
 from wiki.markdown import render_markdown
 from wiki.merge import line_diff
 from wiki.models import Page, PageRevision, Space, Template
 from wiki.prefill import skeleton_for
+from wiki.refs import format_many
 
 
 # --- index, preview ---------------------------------------------------------------
@@ -38,7 +39,7 @@ def preview(request: HttpRequest) -> HttpResponse:
     space = None
     key = request.POST.get("space", "")
     if key:
-        space = permissions.get_space_for_user_or_404(request.user, key)
+        space = services.space_open(key=key, user=request.user)
     html = resolve_links(render_markdown(request.POST.get("body", "")), user=request.user,
                          space=space)
     return HttpResponse(html, content_type="text/html; charset=utf-8")
@@ -47,7 +48,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 # --- spaces -------------------------------------------------------------------------
 @login_required
 def space_detail(request: HttpRequest, space: str) -> HttpResponse:
-    space_obj = permissions.get_space_for_user_or_404(request.user, space)
+    space_obj = services.space_open(key=space, user=request.user)
     query = request.GET.get("q", "").strip()[:100]
     context = {
         "space": space_obj, "nav": "wiki", "query": query,
@@ -62,7 +63,7 @@ def space_detail(request: HttpRequest, space: str) -> HttpResponse:
 
 @login_required
 def space_trash(request: HttpRequest, space: str) -> HttpResponse:
-    space_obj = permissions.get_space_for_user_or_404(request.user, space, write=True)
+    space_obj = services.space_open(key=space, user=request.user, write=True)
     context = {"space": space_obj, "nav": "wiki",
                "page": paginate(request, selectors.trash(space=space_obj)),
                "can_purge": permissions.can_purge(request.user)}
@@ -84,7 +85,7 @@ def _editor(request: HttpRequest, form: PageForm, space: Space, *, page: Page | 
 
 @login_required
 def page_create(request: HttpRequest, space: str) -> HttpResponse:
-    space_obj = permissions.get_space_for_user_or_404(request.user, space, write=True)
+    space_obj = services.space_open(key=space, user=request.user, write=True)
     if request.method == "POST":
         form = PageForm(request.POST, user=request.user, space=space_obj)
         if "preview" not in request.POST:
@@ -113,20 +114,18 @@ def page_create(request: HttpRequest, space: str) -> HttpResponse:
         title = f"{template.name}: {names}" if names else template.name
     form = PageForm(user=request.user, space=space_obj, initial={
         "title": title, "template": template.kind if template else "",
-        "documents": documents_text(documents), "parent": request.GET.get("parent", "")[:120],
+        "documents": format_many(documents), "parent": request.GET.get("parent", "")[:120],
         "body": skeleton_for(template, documents, request.user),
     })
     return _editor(request, form, space_obj, template=template)
 
 
-@login_required
-def page_detail(request: HttpRequest, space: str, slug: str) -> HttpResponse:
-    space_obj = permissions.get_space_for_user_or_404(request.user, space)
-    page = permissions.get_page_for_user_or_404(request.user, space_obj, slug)
-    can_edit = permissions.can_edit_space(request.user, space_obj)
-    context = {
-        "space": space_obj, "page_obj": page, "nav": "wiki", "can_edit": can_edit,
-        "html": resolve_links(page.html, user=request.user, space=space_obj, can_create=can_edit),
+def page_context(request: HttpRequest, space: Space, page: Page) -> dict[str, Any]:
+    """What the wiki shows on a page's page (lifecycle.views.pages adds its review panels)."""
+    can_edit = permissions.can_edit_space(request.user, space)
+    return {
+        "space": space, "page_obj": page, "nav": "wiki", "can_edit": can_edit,
+        "html": resolve_links(page.html, user=request.user, space=space, can_create=can_edit),
         "ancestors": selectors.ancestors(page),
         "children": selectors.children(page),
         "tags": page.tags.all(),
@@ -134,19 +133,18 @@ def page_detail(request: HttpRequest, space: str, slug: str) -> HttpResponse:
         "linked_from": selectors.pages_linking_to(page, user=request.user)[:50],
         "conformance": conformance(page) if page.template else None,
     }
-    return render(request, "wiki/page_detail.html", context)
 
 
 @login_required
 def page_edit(request: HttpRequest, space: str, slug: str) -> HttpResponse:
-    space_obj = permissions.get_space_for_user_or_404(request.user, space, write=True)
+    space_obj = services.space_open(key=space, user=request.user, write=True)
     page = permissions.get_page_for_user_or_404(request.user, space_obj, slug, write=True)
     if request.method != "POST":
         form = PageForm(user=request.user, space=space_obj, page=page, initial={
             "title": page.title, "body": page.body, "base_revision": page.revision,
             "parent": page.parent.slug if page.parent else "",
             "tags": ", ".join(page.tags.values_list("name", flat=True)),
-            "documents": documents_text(selectors.documents_of(page, user=request.user))})
+            "documents": format_many(selectors.documents_of(page, user=request.user))})
         return _editor(request, form, space_obj, page=page, template=page.template)
     form = PageForm(request.POST, user=request.user, space=space_obj, page=page)
     if "preview" in request.POST:
@@ -183,7 +181,7 @@ def _conflict(request: HttpRequest, space: Space, page: Page,
 
 @login_required
 def page_history(request: HttpRequest, space: str, slug: str) -> HttpResponse:
-    space_obj = permissions.get_space_for_user_or_404(request.user, space)
+    space_obj = services.space_open(key=space, user=request.user)
     page = permissions.get_page_for_user_or_404(request.user, space_obj, slug)
     context = {"space": space_obj, "page_obj": page, "nav": "wiki",
                "page": paginate(request, selectors.revisions(page)),
@@ -200,7 +198,7 @@ def _revision_number(value: str | None, default: int) -> int:
 
 @login_required
 def page_diff(request: HttpRequest, space: str, slug: str) -> HttpResponse:
-    space_obj = permissions.get_space_for_user_or_404(request.user, space)
+    space_obj = services.space_open(key=space, user=request.user)
     page = permissions.get_page_for_user_or_404(request.user, space_obj, slug)
     b = _revision_number(request.GET.get("b"), page.revision)
     a = _revision_number(request.GET.get("a"), max(b - 1, 1))
@@ -214,7 +212,7 @@ def page_diff(request: HttpRequest, space: str, slug: str) -> HttpResponse:
 
 @login_required
 def page_revision(request: HttpRequest, space: str, slug: str, number: int) -> HttpResponse:
-    space_obj = permissions.get_space_for_user_or_404(request.user, space)
+    space_obj = services.space_open(key=space, user=request.user)
     page = permissions.get_page_for_user_or_404(request.user, space_obj, slug)
     revision = get_object_or_404(PageRevision.objects.select_related("author"), page=page,
                                  number=number)
@@ -226,7 +224,7 @@ def page_revision(request: HttpRequest, space: str, slug: str, number: int) -> H
 
 def _page_action(request: HttpRequest, space: str, slug: str, action: Any, *,
                  deleted: bool = False, done: str) -> HttpResponse:
-    space_obj = permissions.get_space_for_user_or_404(request.user, space, write=True)
+    space_obj = services.space_open(key=space, user=request.user, write=True)
     page = permissions.get_page_for_user_or_404(request.user, space_obj, slug, write=True,
                                                 deleted=deleted)
     try:
@@ -283,7 +281,7 @@ def page_purge(request: HttpRequest, space: str, slug: str) -> HttpResponse:
 def template_list(request: HttpRequest) -> HttpResponse:
     return render(request, "wiki/template_list.html", {
         "templates": selectors.templates_for(user=request.user), "nav": "wiki",
-        "can_create": writable_teams(request.user).exists()})
+        "can_create": registry_permissions.can_write_anywhere(request.user)})
 
 
 @login_required
@@ -296,7 +294,7 @@ def template_detail(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 def template_create(request: HttpRequest) -> HttpResponse:
-    form = TemplateForm(request.POST or None, teams=writable_teams(request.user))
+    form = TemplateForm(request.POST or None, teams=registry_permissions.writable_teams(request.user))
     if request.method == "POST":
         template = submit(form, lambda: services.template_create(**form.cleaned_data,
                                                                  by=request.user))

@@ -8,11 +8,11 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api import MAX_INT, InputSerializer
+from config.api import MAX_INT, InputSerializer, request_user
 from lifecycle import gates
 from lifecycle.models import ActionItem, Approval, ReviewRequest, Sprint
 from registry.api.serializers import UsernameField
-from registry.models import Stage
+from registry.models import ModelVersion, Stage, StageTransition
 from wiki.api.serializers import PageDetailOut
 from wiki.models import Page
 
@@ -67,12 +67,48 @@ class PageWithApprovalOut(PageDetailOut):
 
     @extend_schema_field(ApprovalStateOut)
     def get_approval(self, page: Page) -> dict[str, Any]:
-        project = page.space.project if page.space.project_id else None
-        reviewers = gates.reviewers_of(project) if project else set()
-        approval, sentence = gates.approval_state(page, reviewers)
+        approval, sentence = gates.approval_state(page)
         return {"approved": approval is not None, "state": sentence,
                 "approved_by": approval.reviewer.username if approval else None,
                 "approved_revision": approval.revision if approval else None}
+
+
+# --- stages and promotion ----------------------------------------------------------------
+class TransitionOut(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = StageTransition
+        fields = ["id", "from_stage", "to_stage", "note", "override_reason", "actor", "created_at"]
+
+
+class TransitionIn(InputSerializer):
+    stage = serializers.ChoiceField(choices=Stage.choices, help_text="The stage to enter.")
+    note = serializers.CharField(allow_blank=True, required=False, default="")
+    override_reason = serializers.CharField(
+        allow_blank=True, required=False, default="",
+        help_text="Staff only: move past unmet documentation requirements, with a reason.")
+
+    def validate_override_reason(self, value: str) -> str:
+        if value.strip() and not request_user(self).is_staff:
+            raise serializers.ValidationError("Only staff can override requirements.")
+        return value
+
+
+class TransitionRefusedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    unmet = serializers.ListField(child=serializers.JSONField(), required=False,
+                                  help_text="Requirements that are not met yet, when any.")
+
+
+class ModelVersionPatchIn(InputSerializer):
+    refused_fields = {
+        name: "A registered version is immutable; only its status changes."
+        for name in ("number", "metrics", "code_revision", "artifact_uri", "trained_by",
+                     "notes", "lineage")
+    }
+    status = serializers.ChoiceField(choices=ModelVersion.Status.choices)
 
 
 # --- sprints ------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
-"""/api/v1/ routes of the lifecycle: nested under projects (sprints, gates) and under wiki
-pages (approvals, review requests); action items also at the top level."""
+"""/api/v1/ routes of the lifecycle: nested under projects (transitions, sprints, gates), under
+models (a version, whose PATCH changes its status) and under wiki pages (the page with its
+approval state, approvals, review requests); action items also at the top level."""
 
 from django.urls import path
 
+import config.web  # noqa: F401  (registers the path converters)
 from lifecycle.api import views
 from wiki.api.urls import PAGE
 
@@ -11,6 +13,9 @@ app_name = "lifecycle-api"
 SPRINT = "projects/<slug:slug>/sprints/<number:number>/"
 
 urlpatterns = [
+    path("projects/<slug:slug>/transitions/", views.TransitionList.as_view(), name="transition_list"),
+    path("models/<slug:slug>/versions/<number:number>/", views.ModelVersionDetail.as_view(),
+         name="model_version_detail"),
     path("projects/<slug:slug>/sprints/", views.SprintList.as_view(), name="sprint_list"),
     path(SPRINT, views.SprintDetail.as_view(), name="sprint_detail"),
     path(f"{SPRINT}retrospective/", views.Retrospective.as_view(), name="retrospective"),

@@ -1,5 +1,6 @@
-"""REST API v1 of the lifecycle: sprints and retrospectives, action items, approvals, review
-requests and the gate checklist. Same permissions and services as lifecycle/views.py."""
+"""REST API v1 of the lifecycle: stage moves, a version's status (promotion), sprints and
+retrospectives, action items, approvals, review requests and the gate checklist. Same
+permissions and services as lifecycle/views."""
 
 from __future__ import annotations
 
@@ -11,23 +12,24 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import ApiListView, ApiView, error_responses
-from lifecycle import gates, selectors, services
+from config.api import READ_ERRORS, WRITE_ERRORS, ApiListView, ApiView, error_responses
+from config.exceptions import ApplicationError
+from lifecycle import gates, permissions, services
 from lifecycle.api import serializers as s
 from lifecycle.models import ActionItem, Approval, ReviewRequest, Sprint
-from registry import permissions
-from registry.models import Stage
+from registry import permissions as registry_permissions
+from registry.api import serializers as registry_s
+from registry.api.views import models as registry_views
+from registry.api.views.models import model_version_or_404
+from registry.models import Stage, StageTransition
 from wiki.api import views as wiki_views
 from wiki.api.serializers import PageDetailOut
 from wiki.models import Page
-
-READ_ERRORS = error_responses(401, 404)
-WRITE_ERRORS = error_responses(400, 401, 403, 404)
 
 
 class PageDetail(wiki_views.PageDetail):
@@ -37,6 +39,61 @@ class PageDetail(wiki_views.PageDetail):
                    description='The page; its ETag header is its revision, e.g. "3".')
     def get(self, request: Request, space: str, slug: str) -> Response:
         return self.page_response(self._page(space, slug), s.PageWithApprovalOut)
+
+
+# --- stages and promotion ------------------------------------------------------------------
+class TransitionFilter(django_filters.FilterSet):
+    to_stage = django_filters.ChoiceFilter(choices=Stage.choices)
+
+    class Meta:
+        model = StageTransition
+        fields = ["to_stage"]
+
+
+class TransitionList(ApiListView):
+    serializer_class = s.TransitionOut
+    queryset = StageTransition.objects.none()
+    filterset_class = TransitionFilter
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self) -> QuerySet[StageTransition]:
+        project = registry_permissions.get_project_for_user_or_404(self.request.user, self.kwargs["slug"])
+        return project.transitions.select_related("actor")
+
+    @extend_schema(
+        request=s.TransitionIn,
+        responses={201: s.TransitionOut,
+                   409: OpenApiResponse(s.TransitionRefusedSerializer,
+                                        description="Refused; `unmet` lists what is missing."),
+                   **error_responses(400, 401, 403, 404)},
+        description="Move the project to another lifecycle stage.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        project = registry_permissions.get_project_for_user_or_404(request.user, slug)
+        data = self.input(s.TransitionIn)
+        try:
+            transition = services.project_stage_change(
+                project=project, to=data["stage"], note=data["note"],
+                override_reason=data["override_reason"], by=request.user)
+        except ApplicationError as error:
+            # the body always carries `unmet`, even when the refusal is about the lifecycle shape
+            raise ApplicationError(error.message, extra={"unmet": [], **error.extra}) from error
+        return self.output(s.TransitionOut, transition, status=201)
+
+
+class ModelVersionDetail(registry_views.ModelVersionDetail):
+    """The registry's version endpoint; its PATCH changes the status (promotion is gated)."""
+
+    @extend_schema(request=s.ModelVersionPatchIn,
+                   responses={200: registry_s.ModelVersionOut, **error_responses(400, 401, 403, 404, 409)},
+                   description="Change the status (the only mutable field of a version).")
+    def patch(self, request: Request, slug: str, number: int) -> Response:
+        model = registry_permissions.get_model_for_user_or_404(request.user, slug)
+        version = get_object_or_404(model.versions.select_related("model"), number=number)
+        services.model_version_set_status(version=version, by=request.user,
+                                          status=self.input(s.ModelVersionPatchIn)["status"])
+        return self.output(registry_s.ModelVersionOut, model_version_or_404(request.user, model, number))
 
 
 # --- approvals and review requests -------------------------------------------------------------
@@ -89,7 +146,7 @@ def _sprints(project: Any) -> QuerySet[Sprint]:
 
 
 def _sprint(user: Any, slug: str, number: int, *, write: bool = False) -> Sprint:
-    project = permissions.get_project_for_user_or_404(user, slug, write=write)
+    project = registry_permissions.get_project_for_user_or_404(user, slug, write=write)
     return get_object_or_404(_sprints(project), number=number)
 
 
@@ -101,11 +158,12 @@ class SprintList(ApiListView):
     ordering = ["-number"]
 
     def get_queryset(self) -> QuerySet[Sprint]:
-        return _sprints(permissions.get_project_for_user_or_404(self.request.user, self.kwargs["slug"]))
+        project = registry_permissions.get_project_for_user_or_404(self.request.user, self.kwargs["slug"])
+        return _sprints(project)
 
     @extend_schema(request=s.SprintIn, responses={201: s.SprintOut, **WRITE_ERRORS})
     def post(self, request: Request, slug: str) -> Response:
-        project = permissions.get_project_for_user_or_404(request.user, slug, write=True)
+        project = registry_permissions.get_project_for_user_or_404(request.user, slug, write=True)
         sprint = services.sprint_create(project=project, by=request.user, **self.input(s.SprintIn))
         return self.output(s.SprintOut, _sprints(project).get(pk=sprint.pk), status=201)
 
@@ -133,7 +191,7 @@ class Retrospective(ApiView):
 
 # --- action items ----------------------------------------------------------------------------
 def _items(user: Any) -> QuerySet[ActionItem]:
-    return selectors.visible_action_items(user).select_related("owner", "created_by", "project", "sprint")
+    return ActionItem.objects.visible_to(user).select_related("owner", "created_by", "project", "sprint")
 
 
 class SprintItemList(ApiListView):
@@ -194,7 +252,7 @@ class ActionItemDetail(ApiView):
                    description="Change the status, owner or due date.")
     def patch(self, request: Request, pk: int) -> Response:
         item = get_object_or_404(_items(request.user), pk=pk)
-        if not permissions.can_edit_project(request.user, item.project):
+        if not permissions.can_plan(request.user, item.project):
             raise PermissionDenied
         item = services.action_item_update(item=item, by=request.user, **self.input(s.ActionItemUpdateIn))
         return self.output(s.ActionItemOut, item)
@@ -207,7 +265,7 @@ class GateChecklist(ApiView):
         responses={200: s.GateOut, **READ_ERRORS},
         description="What the project needs written (and approved) to enter `stage`.")
     def get(self, request: Request, slug: str, stage: str) -> Response:
-        project = permissions.get_project_for_user_or_404(request.user, slug)
+        project = registry_permissions.get_project_for_user_or_404(request.user, slug)
         if stage not in Stage.values:
             raise Http404("No such stage.")
         checks = [check.as_dict() for check in gates.for_reader(gates.evaluate(project, stage), request.user)]

@@ -17,8 +17,6 @@ from registry.models import (
     ModelVersion,
     Project,
     RoleAssignment,
-    Stage,
-    StageTransition,
     Team,
 )
 
@@ -81,14 +79,6 @@ class RoleAssignmentFilter(django_filters.FilterSet):
     class Meta:
         model = RoleAssignment
         fields = ["role", "person"]
-
-
-class TransitionFilter(django_filters.FilterSet):
-    to_stage = django_filters.ChoiceFilter(choices=Stage.choices)
-
-    class Meta:
-        model = StageTransition
-        fields = ["to_stage"]
 
 
 class DatasetVersionFilter(django_filters.FilterSet):

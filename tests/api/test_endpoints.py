@@ -107,7 +107,7 @@ def test_a_transition_without_its_documents_answers_409_naming_them(api, project
 
 def test_an_application_error_extra_reaches_the_body(api, project, monkeypatch):
     from config.exceptions import ApplicationError
-    from registry import services
+    from lifecycle import services
 
     def refuse(**kwargs):
         raise ApplicationError("Documentation missing.", extra={"unmet": [{"page": "charter"}]})

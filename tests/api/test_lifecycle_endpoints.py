@@ -105,3 +105,30 @@ def test_open_items_only_count_open_ones(api, sprint, member):
     item = services.action_item_add(sprint=sprint, text="x", by=member)
     services.action_item_update(item=item, by=member, status=ActionItem.Status.DROPPED)
     assert api.get("/api/v1/projects/fraud/sprints/").json()["results"][0]["open_items"] == 0
+
+
+def test_a_review_in_a_team_space_reads_approved_on_the_page_in_the_api_and_for_the_gate(
+        token_client, client, project, team, member, reviewer):
+    """The page belongs to the project it documents, wherever it lives: the gate, the page's
+    panel and the API's approval state read the same approval."""
+    from lifecycle import gates
+    from wiki.models import Template
+    from wiki.services import page_create, space_for
+
+    template = Template.objects.get(kind="ethics-bias-review")
+    body = "\n\n".join(f"## {title}\n\nWritten." for title in template.required_sections)
+    review = page_create(space=space_for(team), title="Ethics review", body=body, by=member,
+                         template=template, documents=[project])
+    url = f"/api/v1/spaces/team-risk/pages/{review.slug}/"
+    response = token_client(reviewer).post(f"{url}approvals/", {"revision": 1}, format="json")
+    assert response.status_code == 201, response.content
+
+    assert gates.approval_state(review)[0] is not None
+    approval = token_client(member).get(url).json()["approval"]
+    assert approval["approved"] is True and approval["approved_by"] == "reviewer"
+    client.force_login(member)
+    panel = client.get(f"/wiki/team-risk/{review.slug}/").content.decode()
+    assert "Approved by" in panel and "Not yet approved" not in panel
+    [check] = [c for c in gates.evaluate(project, "deployment") if c.requirement.template_kind
+               == "ethics-bias-review"]
+    assert check.met

@@ -31,8 +31,8 @@ def grow(n: int, *, team, project, member, role) -> None:
                                          body="[[Runbook]] and [[project:fraud]]\n", tags=["a", "b"],
                                          parent=runbook, documents=[project])
         lifecycle_services.page_approve(page=page, revision=1, by=person)
-        wiki_services.page_update(page=runbook, title="Runbook", body=f"{runbook.body}more\n",
-                                  base_revision=runbook.revision, by=member)
+        runbook = wiki_services.page_update(page=runbook, title="Runbook", body=f"{runbook.body}more\n",
+                                            base_revision=runbook.revision, by=member).page
         lifecycle_services.page_approve(page=runbook, revision=runbook.revision, by=person)
         lifecycle_services.review_request(page=runbook, by=member)
         lifecycle_services.action_item_add(sprint=sprint, text="Do it", owner=person, by=member,

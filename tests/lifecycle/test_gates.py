@@ -4,6 +4,7 @@ import pytest
 
 from config.exceptions import ApplicationError
 from lifecycle import gates, services
+from registry import permissions as registry_permissions
 from registry import services as registry_services
 from registry.models import Stage
 from tests.factories import DatasetVersionFactory, ModelVersionFactory
@@ -11,7 +12,7 @@ from tests.lifecycle.conftest import at_stage
 
 
 def move(project, to, by, **kwargs):
-    return registry_services.project_stage_change(project=project, to=to, by=by, **kwargs)
+    return services.project_stage_change(project=project, to=to, by=by, **kwargs)
 
 
 def unmet(project, to):
@@ -93,11 +94,11 @@ def test_deployment_needs_a_complete_card_an_approved_ethics_review_and_a_runboo
 def test_an_approval_is_void_once_the_page_changes(project, member, reviewer, write, edit):
     review = write("ethics-bias-review", project, by=member)
     services.page_approve(page=review, revision=review.revision, by=reviewer)
-    assert gates.approval_state(review, gates.reviewers_of(project))[0] is not None
+    assert gates.approval_state(review, registry_permissions.reviewers_of(project))[0] is not None
 
     edit(review, by=member, body=review.body + "\n\nOne more mitigation.")
     review.refresh_from_db()
-    approval, sentence = gates.approval_state(review, gates.reviewers_of(project))
+    approval, sentence = gates.approval_state(review, registry_permissions.reviewers_of(project))
     assert approval is None
     assert "void" in sentence and "revision 1" in sentence
 
@@ -182,16 +183,16 @@ def test_promotion_to_production_needs_a_card_and_an_approved_ethics_review(
         project, model, member, reviewer, write):
     version = ModelVersionFactory(model=model, created_by=member)
     with pytest.raises(ApplicationError, match="model card"):
-        registry_services.model_version_set_status(version=version, status="production", by=member)
+        services.model_version_set_status(version=version, status="production", by=member)
     version.refresh_from_db()
     assert version.status == "candidate"
 
     write("model-card", model, by=member)
     review = write("ethics-bias-review", model, by=member)
     with pytest.raises(ApplicationError, match="ethics"):
-        registry_services.model_version_set_status(version=version, status="production", by=member)
+        services.model_version_set_status(version=version, status="production", by=member)
     services.page_approve(page=review, revision=review.revision, by=reviewer)
-    registry_services.model_version_set_status(version=version, status="production", by=member)
+    services.model_version_set_status(version=version, status="production", by=member)
 
 
 def test_a_new_version_cannot_be_registered_straight_into_production(model, member):
@@ -201,7 +202,7 @@ def test_a_new_version_cannot_be_registered_straight_into_production(model, memb
 
 
 def test_staging_needs_no_gate(model_version, member):
-    registry_services.model_version_set_status(version=model_version, status="staging", by=member)
+    services.model_version_set_status(version=model_version, status="staging", by=member)
 
 
 def test_the_gate_context_reads_a_board_in_a_fixed_number_of_queries(team, member, write,

@@ -113,7 +113,7 @@ def test_private_retrospectives_and_items_stay_private(private_project, member, 
                                     ends_on=date(2026, 1, 14), by=member)
     services.action_item_add(sprint=sprint, text="Secret follow-up", by=member)
     services.retrospective_write(sprint=sprint, by=member)
-    assert not selectors.visible_action_items(outsider).exists()
+    assert not ActionItem.objects.visible_to(outsider).exists()
     assert not selectors.overdue_retrospectives(user=outsider).exists()
     assert not selectors.lessons(user=outsider).exists()
     assert selectors.lessons(user=member).exists()

@@ -3,7 +3,7 @@
 import pytest
 
 from registry import permissions
-from registry.models import Activity
+from registry.models import Activity, Project
 from registry.services import activity_record
 
 
@@ -66,10 +66,10 @@ def test_private_things_are_missing_from_an_outsiders_lists(client, outsider, pr
 
 def test_the_dashboard_counts_do_not_include_private_things_for_an_outsider(outsider, member,
                                                                              private_things):
-    assert permissions.visible_projects(outsider).count() == 0
-    assert permissions.visible_projects(member).count() == 1
-    assert permissions.visible_activity(outsider).count() == 0
-    assert permissions.visible_activity(member).filter(verb="created").count() == 1
+    assert Project.objects.visible_to(outsider).count() == 0
+    assert Project.objects.visible_to(member).count() == 1
+    assert Activity.objects.visible_to(outsider).count() == 0
+    assert Activity.objects.visible_to(member).filter(verb="created").count() == 1
 
 
 def test_a_role_holder_outside_the_team_sees_the_private_project(outsider, private_project,
@@ -78,7 +78,7 @@ def test_a_role_holder_outside_the_team_sees_the_private_project(outsider, priva
 
     RoleAssignment.objects.create(role=role("stakeholder"), person=outsider,
                                   project=private_project)
-    assert permissions.visible_projects(outsider).filter(pk=private_project.pk).exists()
+    assert Project.objects.visible_to(outsider).filter(pk=private_project.pk).exists()
     assert not permissions.can_edit_project(outsider, private_project)
 
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from config.exceptions import ApplicationError
+from lifecycle import services as lifecycle_services
 from registry import services
 from registry.models import Activity, DatasetVersion, Membership, ModelVersion, Project, Stage
 
@@ -36,7 +37,7 @@ def test_the_stage_cannot_be_edited_directly(project, member):
 
 def test_a_project_moves_one_stage_forward_and_the_move_is_recorded(project, member, write):
     write("project-charter", project, by=member)
-    services.project_stage_change(project=project, to=Stage.DATA_DISCOVERY, note="Go", by=member)
+    lifecycle_services.project_stage_change(project=project, to=Stage.DATA_DISCOVERY, note="Go", by=member)
 
     project.refresh_from_db()
     assert project.stage == Stage.DATA_DISCOVERY
@@ -47,7 +48,7 @@ def test_a_project_moves_one_stage_forward_and_the_move_is_recorded(project, mem
 
 def test_a_project_cannot_skip_stages(project, member):
     with pytest.raises(ApplicationError, match="cannot go from Proposed to Deployment"):
-        services.project_stage_change(project=project, to=Stage.DEPLOYMENT, by=member)
+        lifecycle_services.project_stage_change(project=project, to=Stage.DEPLOYMENT, by=member)
     project.refresh_from_db()
     assert project.stage == Stage.PROPOSED
     assert project.transitions.count() == 0
@@ -55,12 +56,12 @@ def test_a_project_cannot_skip_stages(project, member):
 
 def test_an_unknown_stage_is_a_validation_error(project, member):
     with pytest.raises(ValidationError):
-        services.project_stage_change(project=project, to="launched", by=member)
+        lifecycle_services.project_stage_change(project=project, to="launched", by=member)
 
 
 def test_abandoning_needs_a_reason(project, member):
     with pytest.raises(ValidationError, match="why"):
-        services.project_stage_change(project=project, to=Stage.ABANDONED, note="  ", by=member)
+        lifecycle_services.project_stage_change(project=project, to=Stage.ABANDONED, note="  ", by=member)
     project.refresh_from_db()
     assert project.stage == Stage.PROPOSED
 
@@ -70,8 +71,8 @@ def test_monitoring_and_retraining_go_back_and_forth(project, member, write):
     project.refresh_from_db()
     write("drift-report", project, by=member)
     write("monitoring-drift-plan", project, by=member)
-    services.project_stage_change(project=project, to=Stage.RETRAINING, by=member)
-    services.project_stage_change(project=project, to=Stage.MONITORING, by=member)
+    lifecycle_services.project_stage_change(project=project, to=Stage.RETRAINING, by=member)
+    lifecycle_services.project_stage_change(project=project, to=Stage.MONITORING, by=member)
     project.refresh_from_db()
     assert project.stage == Stage.MONITORING
 
@@ -80,7 +81,7 @@ def test_a_deployed_project_cannot_be_abandoned(project, member):
     Project.objects.filter(pk=project.pk).update(stage=Stage.DEPLOYMENT)
     project.refresh_from_db()
     with pytest.raises(ApplicationError):
-        services.project_stage_change(project=project, to=Stage.ABANDONED, note="x", by=member)
+        lifecycle_services.project_stage_change(project=project, to=Stage.ABANDONED, note="x", by=member)
 
 
 def test_dataset_version_labels_are_unique_within_a_dataset(dataset, member):
@@ -127,7 +128,7 @@ def test_unknown_lineage_use_is_refused_and_nothing_is_saved(model, dataset_vers
 
 
 def test_changing_a_version_status_is_recorded(model_version, member):
-    services.model_version_set_status(version=model_version, status="staging", by=member)
+    lifecycle_services.model_version_set_status(version=model_version, status="staging", by=member)
 
     event = Activity.objects.get(verb="changed status")
     assert event.changes == {"status": ["candidate", "staging"]}

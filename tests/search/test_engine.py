@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from lifecycle import services as lifecycle_services
 from registry import services
 from registry.models import Dataset
 from search import engine
@@ -58,7 +59,7 @@ def test_the_stage_facet_shows_the_stages_of_projects_using_the_dataset(member, 
     services.project_update(project=project, by=member, datasets=[dataset])
     results = engine.search(user=member, types=["dataset"], filters={"stage": ["experimentation"]})
     assert titles(results) == ["Transactions"]
-    services.project_stage_change(project=project, to="validation", by=staff,
+    lifecycle_services.project_stage_change(project=project, to="validation", by=staff,
                                   override_reason="The gates are tested elsewhere.")
     assert engine.search(user=member, types=["dataset"],
                          filters={"stage": ["experimentation"]}).total == 0
@@ -94,10 +95,10 @@ def test_an_outsider_sees_no_private_result_and_no_private_count(outsider, membe
 
 
 def test_private_models_and_projects_stay_hidden_but_role_holders_see_them(
-        outsider, private_model, private_project, role):
+        outsider, private_model, private_project, role, member):
     assert engine.search(user=outsider, q="secret").total == 0
     services.role_assign(role=role("reviewer"), person=outsider, target=private_model,
-                         by=outsider)
+                         by=member)
     assert titles(engine.search(user=outsider, q="secret")) == ["Secret model"]
 
 

@@ -22,8 +22,8 @@ def test_wiki_pages_have_bounded_queries(client, member, project_space, model, d
                                     body="[[Hub]] [[dataset:transactions]]", template=model_card,
                                     tags=[f"t{i}", "common"], documents=[model, dataset])
         services.page_update(page=page, title=page.title, body="edited\n", base_revision=1, by=member)
-        services.page_update(page=hub, title="Hub", body=hub.body + f"\nedit {i}", by=member,
-                             base_revision=hub.revision)
+        hub = services.page_update(page=hub, title="Hub", body=hub.body + f"\nedit {i}", by=member,
+                                   base_revision=hub.revision).page
         if i % 3 == 0:
             services.page_delete(page=page, by=member)
     assert Tag.objects.count() > size

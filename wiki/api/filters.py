@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import django_filters
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from registry import permissions
-from wiki.models import Page, Space, Template
+from wiki.models import DOC_FIELDS, Page, Space, Template
+from wiki.refs import DocRef, resolve
 
-DOCUMENTS = RegexValidator(r"^(project|dataset|model):[a-z0-9-]+(@[0-9]{1,6})?$",
-                           "Write kind:slug, e.g. dataset:card-transactions or model:fraud-scorer@3.")
+
+def _is_reference(value: str) -> None:
+    try:
+        DocRef.parse(value)
+    except ValueError as error:
+        raise ValidationError("%(error)s", params={"error": str(error)}) from error
 
 
 class SpaceFilter(django_filters.FilterSet):
@@ -28,7 +32,7 @@ class PageFilter(django_filters.FilterSet):
                                          label="Kind of the template the page follows")
     tag = django_filters.CharFilter(field_name="tags__name", max_length=50)
     documents = django_filters.CharFilter(method="filter_documents", max_length=140,
-                                          validators=[DOCUMENTS],
+                                          validators=[_is_reference],
                                           label="What the page documents: <kind>:<slug>, "
                                                 "e.g. dataset:card-transactions or model:scorer@3")
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", max_length=200,
@@ -40,19 +44,11 @@ class PageFilter(django_filters.FilterSet):
 
     def filter_documents(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # only objects the caller can see: a hidden slug matches nothing
-        user = self.request.user
-        kind, _, rest = value.partition(":")
-        slug, _, number = rest.partition("@")
-        if kind == "project":
-            return queryset.filter(documents_projects__in=permissions.visible_projects(user)
-                                   .filter(slug=slug))
-        if kind == "dataset":
-            return queryset.filter(documents_datasets__in=permissions.visible_datasets(user)
-                                   .filter(slug=slug))
-        if number:
-            return queryset.filter(documents_model_versions__in=permissions.visible_model_versions(user)
-                                   .filter(model__slug=slug, number=int(number)))
-        return queryset.filter(documents_models__in=permissions.visible_models(user).filter(slug=slug))
+        ref = DocRef.parse(value)
+        target = resolve([ref], user=self.request.user).get(ref)
+        if target is None:
+            return queryset.none()
+        return queryset.filter(**{DOC_FIELDS[type(target)]: target})
 
 
 class TemplateFilter(django_filters.FilterSet):

@@ -6,25 +6,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api import MAX_INT, InputSerializer
-from registry.models import Dataset, MLModel, ModelVersion, Project, Team, slug_validator
-from registry.permissions import writable_teams
+from config.api import MAX_INT, InputSerializer, request_user
+from registry import permissions as registry_permissions
+from registry.models import Team, slug_validator
 from wiki import selectors
 from wiki.conformance import conformance
-from wiki.forms import resolve_documents
 from wiki.links import resolve_links
 from wiki.models import Page, PageRevision, Space, Template
+from wiki.refs import EXAMPLE, KINDS, DocRef, resolve_ordered
 
 TAG = r"^[a-z0-9_-]{1,50}$"
-DOCUMENT_TYPES = ["project", "dataset", "model", "model_version"]
 
 
-def _user(serializer: serializers.Serializer) -> Any:
-    return serializer.context["request"].user
 
 
 # --- spaces ----------------------------------------------------------------------------
@@ -43,19 +39,14 @@ class SpaceOut(serializers.ModelSerializer):
 class DocumentRef(InputSerializer):
     """What a page documents; the same shape in and out."""
 
-    type = serializers.ChoiceField(choices=DOCUMENT_TYPES)
+    type = serializers.ChoiceField(choices=KINDS)
     slug = serializers.CharField(max_length=120, help_text='A slug; for a model version "model-slug@3".')
 
-
-def document_ref(obj: object) -> dict[str, str]:
-    if isinstance(obj, Project):
-        return {"type": "project", "slug": obj.slug}
-    if isinstance(obj, Dataset):
-        return {"type": "dataset", "slug": obj.slug}
-    if isinstance(obj, MLModel):
-        return {"type": "model", "slug": obj.slug}
-    assert isinstance(obj, ModelVersion)
-    return {"type": "model_version", "slug": f"{obj.model.slug}@{obj.number}"}
+    def validate(self, data: dict[str, str]) -> DocRef:
+        try:
+            return DocRef.from_api(data["type"], data["slug"])
+        except ValueError as error:
+            raise serializers.ValidationError({"slug": str(error)}) from error
 
 
 class PageOut(serializers.ModelSerializer):
@@ -90,11 +81,11 @@ class PageDetailOut(PageOut):
         fields = [*PageOut.Meta.fields, "body", "html", "documents", "conformance", "deleted_at"]
 
     def get_html(self, page: Page) -> str:
-        return resolve_links(page.html, user=_user(self), space=page.space)
+        return resolve_links(page.html, user=request_user(self), space=page.space)
 
     @extend_schema_field(DocumentRef(many=True))
     def get_documents(self, page: Page) -> list[dict[str, str]]:
-        return [document_ref(obj) for obj in selectors.documents_of(page, user=_user(self))]
+        return [DocRef.of(obj).as_api() for obj in selectors.documents_of(page, user=request_user(self))]
 
     @extend_schema_field(ConformanceOut(allow_null=True))
     def get_conformance(self, page: Page) -> dict[str, Any] | None:
@@ -116,16 +107,6 @@ class PageSaveOut(PageDetailOut):
         fields = [*PageDetailOut.Meta.fields, "merged", "merged_with", "message"]
 
 
-def _documents(serializer: serializers.Serializer, refs: list[dict[str, str]]) -> list[object]:
-    text = ", ".join(
-        f"model:{r['slug']}" if r["type"] == "model_version" else f"{r['type']}:{r['slug']}"
-        for r in refs)
-    try:
-        return resolve_documents(_user(serializer), text)
-    except forms.ValidationError as error:
-        raise serializers.ValidationError(error.messages) from error
-
-
 class _PageFieldsIn(InputSerializer):
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False, max_length=500_000)
@@ -145,8 +126,12 @@ class _PageFieldsIn(InputSerializer):
             raise serializers.ValidationError(f"This space has no page “{slug}”.")
         return parent
 
-    def validate_documents(self, refs: list[dict[str, str]]) -> list[object]:
-        return _documents(self, refs)
+    def validate_documents(self, refs: list[DocRef]) -> list[object]:
+        objects, missing = resolve_ordered(refs, user=request_user(self))
+        if missing:
+            raise serializers.ValidationError(
+                f"Not found: {', '.join(str(ref) for ref in missing)}. Write kind:slug, e.g. {EXAMPLE}.")
+        return objects
 
 
 class PageCreateIn(_PageFieldsIn):
@@ -203,7 +188,7 @@ class RevisionDetailOut(RevisionOut):
         fields = [*RevisionOut.Meta.fields, "body", "html"]
 
     def get_html(self, revision: PageRevision) -> str:
-        return resolve_links(revision.html, user=_user(self), space=self.context["space"])
+        return resolve_links(revision.html, user=request_user(self), space=self.context["space"])
 
 
 class DiffParams(serializers.Serializer):
@@ -254,7 +239,7 @@ class TemplateCreateIn(_TemplateFieldsIn):
                                         help_text="A team you lead or are a member of.")
 
     def validate_team(self, team: Team) -> Team:
-        if not writable_teams(_user(self)).filter(pk=team.pk).exists():
+        if not registry_permissions.can_create_in_team(request_user(self), team):
             raise serializers.ValidationError("You are not a lead or member of this team.")
         return team
 

@@ -7,8 +7,7 @@ approval state (the lifecycle sits above the wiki); its edit and delete are the 
 
 from django.urls import path
 
-from registry.api import urls as _registry_urls  # noqa: F401  (registers the "number" converter)
-from wiki import urls as _wiki_urls  # noqa: F401  (registers the "space" converter)
+import config.web  # noqa: F401  (registers the path converters)
 from wiki.api import views
 
 app_name = "wiki-api"

@@ -18,17 +18,15 @@ from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api import ApiListView, ApiView, ErrorSerializer, error_responses
+from config.api import READ_ERRORS, WRITE_ERRORS, ApiListView, ApiView, ErrorSerializer, error_responses
 from config.exceptions import ApplicationError
-from registry import permissions as registry_permissions
+from registry.models import Project
 from wiki import permissions, selectors, services
 from wiki.api import serializers as s
 from wiki.api.filters import PageFilter, SpaceFilter, TemplateFilter
 from wiki.merge import line_diff
 from wiki.models import Page, PageRevision, Space, Template
 
-READ_ERRORS = error_responses(401, 404)
-WRITE_ERRORS = error_responses(400, 401, 403, 404)
 ETAG_HEADER = OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
                                description='The revision the edit started from, as GET returned it '
                                            'in ETag: "3". Or send `base_revision` in the body.')
@@ -45,7 +43,7 @@ def etag(page: Page) -> str:
 
 
 def _pages(user: Any) -> QuerySet[Page]:
-    return permissions.visible_pages(user).select_related(
+    return Page.objects.visible_to(user).live().select_related(
         "space", "template", "parent", "updated_by").prefetch_related("tags")  # tags: one query
 
 
@@ -53,7 +51,7 @@ def _pages(user: Any) -> QuerySet[Page]:
 def _spaces(user: Any) -> QuerySet[Space]:
     live = Count("pages", filter=Q(pages__deleted_at__isnull=True))
     return Space.objects.filter(
-        Q(project__isnull=True) | Q(project__in=registry_permissions.visible_projects(user))
+        Q(project__isnull=True) | Q(project__in=Project.objects.visible_to(user))
     ).select_related("team", "project").annotate(page_count=live)
 
 
@@ -71,7 +69,7 @@ class SpaceList(ApiListView):
 class SpaceDetail(ApiView):
     @extend_schema(responses={200: s.SpaceOut, **READ_ERRORS})
     def get(self, request: Request, space: str) -> Response:
-        space_obj = permissions.get_space_for_user_or_404(request.user, space)  # made on first visit
+        space_obj = services.space_open(key=space, user=request.user)  # made on first visit
         return self.output(s.SpaceOut, _spaces(request.user).get(pk=space_obj.pk))
 
 
@@ -83,7 +81,7 @@ class _PageView(ApiView):
         return {**super().get_serializer_context(), "space": getattr(self, "space", None)}
 
     def _page(self, space: str, slug: str, *, write: bool = False, deleted: bool = False) -> Page:
-        self.space = permissions.get_space_for_user_or_404(self.request.user, space, write=write)
+        self.space = services.space_open(key=space, user=self.request.user, write=write)
         return permissions.get_page_for_user_or_404(self.request.user, self.space, slug, write=write,
                                                     deleted=deleted)
 
@@ -112,12 +110,12 @@ class SpacePageList(_PageView, PageList):
     """Pages of one space; POST creates one (markdown in)."""
 
     def get_queryset(self) -> QuerySet[Page]:
-        self.space = permissions.get_space_for_user_or_404(self.request.user, self.kwargs["space"])
+        self.space = services.space_open(key=self.kwargs["space"], user=self.request.user)
         return super().get_queryset().filter(space=self.space)
 
     @extend_schema(request=s.PageCreateIn, responses={201: s.PageDetailOut, **WRITE_ERRORS})
     def post(self, request: Request, space: str) -> Response:
-        self.space = permissions.get_space_for_user_or_404(request.user, space, write=True)
+        self.space = services.space_open(key=space, user=request.user, write=True)
         page = services.page_create(space=self.space, by=request.user, **self.input(s.PageCreateIn))
         return self.page_response(page, status=201)
 
@@ -189,8 +187,7 @@ class TrashList(_PageView, ApiListView):
     ordering = ["-deleted_at", "pk"]
 
     def get_queryset(self) -> QuerySet[Page]:
-        self.space = permissions.get_space_for_user_or_404(self.request.user, self.kwargs["space"],
-                                                           write=True)
+        self.space = services.space_open(key=self.kwargs["space"], user=self.request.user, write=True)
         return selectors.trash(space=self.space).select_related("template", "parent").prefetch_related(
             "tags")
 

@@ -1,5 +1,4 @@
-"""Every write of the lifecycle: approvals, review requests, sprints, retrospectives and
-action items. Each records an Activity row."""
+"""Sprints, their retrospectives and action items."""
 
 from __future__ import annotations
 
@@ -13,10 +12,9 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
-from lifecycle.models import ActionItem, Approval, ReviewRequest, Sprint
-from registry import permissions
+from lifecycle.models import ActionItem, Sprint
 from registry.models import Activity, Dataset, DatasetVersion, MLModel, ModelVersion, Person, Project
-from registry.services import _save_validated, _update, activity_record
+from registry.services import activity_record, record_update, save_validated
 from wiki.models import Page, Template
 from wiki.prefill import insert_under
 from wiki.services import page_create, space_for
@@ -24,47 +22,6 @@ from wiki.services import page_create, space_for
 RETROSPECTIVE_KIND = "retrospective"
 
 
-# --- approvals -----------------------------------------------------------------------
-def _project_of(page: Page) -> Project | None:
-    if page.space.project_id:
-        return page.space.project
-    documented = page.documents_projects.first()
-    if documented:
-        return documented
-    model = page.documents_models.select_related("project").first()
-    return model.project if model else None
-
-
-@transaction.atomic
-def page_approve(*, page: Page, revision: int, by: Person, comment: str = "") -> Approval:
-    """`by`, a Reviewer of the page's project, approves revision `revision` of `page`."""
-    page = Page.objects.select_for_update().get(pk=page.pk)
-    project = _project_of(page)
-    if project is None or not permissions.is_reviewer_of_project(by, project):
-        raise ApplicationError("Only a person holding the Reviewer role on the project may approve.")
-    if revision != page.revision:
-        raise ApplicationError(
-            f"Revision {revision} is not the current one (revision {page.revision}); "
-            "reload the page and approve what it says now.")
-    if page.approvals.filter(revision=revision, reviewer=by).exists():
-        raise ApplicationError("You already approved this revision.")
-    approval = Approval(page=page, revision=revision, reviewer=by, comment=comment.strip()[:500])
-    _save_validated(approval)
-    activity_record(actor=by, verb="approved", target=page, changes={"revision": [None, revision]})
-    return approval
-
-
-@transaction.atomic
-def review_request(*, page: Page, by: Person) -> ReviewRequest:
-    if page.review_requests.filter(revision=page.revision).exists():
-        raise ApplicationError(f"A review of revision {page.revision} is already requested.")
-    request = ReviewRequest.objects.create(page=page, revision=page.revision, requested_by=by)
-    activity_record(actor=by, verb="requested review", target=page,
-                    changes={"revision": [None, page.revision]})
-    return request
-
-
-# --- sprints ---------------------------------------------------------------------------
 @transaction.atomic
 def sprint_create(*, project: Project, starts_on: date, ends_on: date, goal: str = "",
                   number: int | None = None, by: Person) -> Sprint:
@@ -77,7 +34,7 @@ def sprint_create(*, project: Project, starts_on: date, ends_on: date, goal: str
         raise ValidationError({"number": f"{project} already has a sprint {number}."})
     sprint = Sprint(project=project, number=number, starts_on=starts_on, ends_on=ends_on,
                     goal=goal.strip())
-    _save_validated(sprint)
+    save_validated(sprint)
     activity_record(actor=by, verb="planned sprint", target=sprint)
     return sprint
 
@@ -154,13 +111,12 @@ def retrospective_write(*, sprint: Sprint, by: Person) -> Page:
     return page
 
 
-# --- action items ----------------------------------------------------------------------
 @transaction.atomic
 def action_item_add(*, sprint: Sprint, text: str, by: Person, owner: Person | None = None,
                     due_on: date | None = None) -> ActionItem:
     item = ActionItem(sprint=sprint, project=sprint.project, text=text.strip(), owner=owner,
                       due_on=due_on, created_by=by)
-    _save_validated(item)
+    save_validated(item)
     activity_record(actor=by, verb="added action item", target=item)
     return item
 
@@ -169,4 +125,4 @@ def action_item_add(*, sprint: Sprint, text: str, by: Person, owner: Person | No
 def action_item_update(*, item: ActionItem, by: Person, **fields: Any) -> ActionItem:
     if "status" in fields and fields["status"] not in ActionItem.Status.values:
         raise ValidationError({"status": f"Unknown status {fields['status']!r}."})
-    return _update(item, by=by, fields=fields)
+    return record_update(item, by=by, fields=fields)

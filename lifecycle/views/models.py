@@ -1,0 +1,39 @@
+"""A model version's page, and its status changes (promotion passes the promotion gate)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from config.web import submit
+from lifecycle import permissions, services
+from lifecycle.forms import ModelVersionStatusForm
+from registry import permissions as registry_permissions
+from registry.views.models import model_version_context
+
+
+@login_required
+def model_version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    model = registry_permissions.get_model_for_user_or_404(request.user, slug)
+    context = model_version_context(request, model, number)
+    version = context["version"]
+    context["can_change_status"] = permissions.can_change_version_status(request.user, version)
+    context["status_form"] = ModelVersionStatusForm(initial={"status": version.status})
+    return render(request, "registry/model_version_detail.html", context)
+
+
+@login_required
+@require_POST
+def model_version_status(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    model = registry_permissions.get_model_for_user_or_404(request.user, slug, write=True)
+    version = get_object_or_404(model.versions.select_related("model"), number=number)
+    form = ModelVersionStatusForm(request.POST)
+    if submit(form, lambda: services.model_version_set_status(
+            version=version, status=form.cleaned_data["status"], by=request.user)):
+        return redirect(version)
+    for error in form.non_field_errors() + form.errors.get("status", []):
+        messages.error(request, error)
+    return redirect(version)

@@ -1,0 +1,139 @@
+"""API shapes of datasets, their columns and versions."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from config.api import MAX_BIGINT, InputSerializer, request_user
+from registry.api.serializers.common import UsernameField, slug_field, writable_team
+from registry.models import (
+    Dataset,
+    DatasetVersion,
+    Lineage,
+    ModelVersion,
+    Project,
+    Team,
+)
+
+
+class ColumnSerializer(InputSerializer):
+    """A schema column; the same shape in and out."""
+
+    name = serializers.CharField(max_length=120)
+    dtype = serializers.CharField(max_length=60, help_text="e.g. int64, string, timestamp")
+    description = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
+    is_pii = serializers.BooleanField(required=False, default=False)
+
+
+class ColumnsIn(InputSerializer):
+    columns = ColumnSerializer(many=True, max_length=2000)
+
+
+class ColumnsOut(serializers.Serializer):
+    columns = ColumnSerializer(many=True)
+
+
+class DatasetOut(serializers.ModelSerializer):
+    team = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    steward = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    home_project = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    latest_version = serializers.CharField(read_only=True, allow_null=True,
+                                           help_text="Label of the newest version.")
+
+    class Meta:
+        model = Dataset
+        fields = ["slug", "name", "description", "team", "steward", "home_project", "source_uri",
+                  "format", "license", "sensitivity", "contains_pii", "limitations", "tags",
+                  "latest_version", "created_at", "updated_at"]
+
+
+class DatasetDetailOut(DatasetOut):
+    columns = ColumnSerializer(many=True, read_only=True)
+
+    class Meta(DatasetOut.Meta):
+        fields = [*DatasetOut.Meta.fields, "columns"]
+
+
+class _DatasetFieldsIn(InputSerializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(allow_blank=True, required=False)
+    team = serializers.SlugRelatedField(slug_field="slug", queryset=Team.objects.all())
+    steward = UsernameField(allow_null=True, required=False)
+    home_project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all(),
+                                                allow_null=True, required=False)
+    source_uri = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    format = serializers.CharField(max_length=40, allow_blank=True, required=False)
+    license = serializers.CharField(max_length=80, allow_blank=True, required=False)
+    sensitivity = serializers.ChoiceField(choices=Dataset.Sensitivity.choices, required=False)
+    contains_pii = serializers.BooleanField(required=False)
+    limitations = serializers.CharField(allow_blank=True, required=False)
+    tags = serializers.ListField(child=slug_field(50), required=False, max_length=100)
+
+    def validate_team(self, team: Team) -> Team:
+        return writable_team(self, team)
+
+    def validate_home_project(self, project: Project | None) -> Project | None:
+        if project is None or project.pk == getattr(self.instance, "home_project_id", None):
+            return project
+        if not Project.objects.visible_to(request_user(self)).filter(pk=project.pk).exists():
+            raise serializers.ValidationError(f'Object with slug={project.slug} does not exist.')
+        return project
+
+
+class DatasetCreateIn(_DatasetFieldsIn):
+    slug = slug_field(100)
+
+
+class DatasetUpdateIn(_DatasetFieldsIn):
+    refused_fields = {"slug": "The slug of a dataset cannot change."}
+    name = serializers.CharField(max_length=200, required=False)
+    team = serializers.SlugRelatedField(slug_field="slug", queryset=Team.objects.all(), required=False)
+
+
+class DatasetVersionOut(serializers.ModelSerializer):
+    dataset = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = DatasetVersion
+        fields = ["dataset", "label", "released_on", "row_count", "size_bytes", "checksum",
+                  "location", "notes", "created_by", "created_at"]
+
+
+class UsedByOut(serializers.ModelSerializer):
+    """A model version that used a dataset version."""
+
+    model = serializers.CharField(source="model_version.model.slug", read_only=True)
+    number = serializers.IntegerField(source="model_version.number", read_only=True)
+    status = serializers.ChoiceField(source="model_version.status", read_only=True,
+                                     choices=ModelVersion.Status.choices)
+
+    class Meta:
+        model = Lineage
+        fields = ["model", "number", "status", "use"]
+
+
+class DatasetVersionDetailOut(DatasetVersionOut):
+    used_by = UsedByOut(source="lineage", many=True, read_only=True,
+                        help_text="Model versions (that you can see) trained or evaluated on it.")
+
+    class Meta(DatasetVersionOut.Meta):
+        fields = [*DatasetVersionOut.Meta.fields, "used_by"]
+
+
+class DatasetVersionIn(InputSerializer):
+    label = serializers.CharField(max_length=60)
+    released_on = serializers.DateField(allow_null=True, required=False)
+    row_count = serializers.IntegerField(min_value=0, max_value=MAX_BIGINT, allow_null=True,
+                                         required=False)
+    size_bytes = serializers.IntegerField(min_value=0, max_value=MAX_BIGINT, allow_null=True,
+                                          required=False)
+    checksum = serializers.CharField(max_length=128, allow_blank=True, required=False)
+    location = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    notes = serializers.CharField(allow_blank=True, required=False)
+
+    def validate_label(self, value: str) -> str:
+        if "/" in value:
+            raise serializers.ValidationError("A label cannot contain '/'.")
+        return value

@@ -1,0 +1,165 @@
+"""API shapes of models and their versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import serializers
+
+from config.api import MAX_INT, InputSerializer, request_user
+from registry import permissions
+from registry.api.serializers.common import UsernameField, no_nul, slug_field
+from registry.models import (
+    DatasetVersion,
+    Lineage,
+    MLModel,
+    ModelVersion,
+    Project,
+)
+
+
+class ModelOut(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    latest_version = serializers.IntegerField(source="latest_number", read_only=True, allow_null=True)
+    latest_status = serializers.ChoiceField(choices=ModelVersion.Status.choices, read_only=True,
+                                            allow_null=True)
+    version_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = MLModel
+        fields = ["slug", "name", "description", "task", "framework", "project", "latest_version",
+                  "latest_status", "version_count", "created_at", "updated_at"]
+
+    # The columns a row needs, for a list that reads them as dicts (ModelList).
+    ROW = ("slug", "name", "description", "task", "framework", "project__slug", "latest_number",
+           "latest_status", "version_count", "created_at", "updated_at")
+
+    def to_representation(self, model: MLModel | dict[str, Any]) -> dict[str, Any]:
+        # The model search is the registry's hottest read. This is the dict the fields above
+        # give (tests/api/test_endpoints.py holds the two equal), written out so that a page
+        # of rows skips building eleven field objects and calling each one per row.
+        row = model if isinstance(model, dict) else {
+            "project__slug": model.project.slug,
+            **{name: getattr(model, name) for name in self.ROW if name != "project__slug"}}
+        return {
+            "slug": row["slug"], "name": row["name"], "description": row["description"],
+            "task": row["task"], "framework": row["framework"], "project": row["project__slug"],
+            "latest_version": row["latest_number"], "latest_status": row["latest_status"],
+            "version_count": row["version_count"],
+            "created_at": _DATETIME.to_representation(row["created_at"]),
+            "updated_at": _DATETIME.to_representation(row["updated_at"]),
+        }
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+class _ModelFieldsIn(InputSerializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(allow_blank=True, required=False)
+    task = serializers.CharField(max_length=80)
+    framework = serializers.CharField(max_length=80, allow_blank=True, required=False)
+    project = serializers.SlugRelatedField(slug_field="slug",
+                                           queryset=Project.objects.select_related("team"))
+
+    def validate_project(self, project: Project) -> Project:
+        user = request_user(self)
+        if project.pk == getattr(self.instance, "project_id", None):
+            return project
+        if permissions.can_create_model_in(user, project):
+            return project  # its team's members see it: no visibility check needed
+        if not Project.objects.visible_to(user).filter(pk=project.pk).exists():
+            raise serializers.ValidationError(f"Object with slug={project.slug} does not exist.")
+        raise serializers.ValidationError("You are not a lead or member of this project's team.")
+
+
+class ModelCreateIn(_ModelFieldsIn):
+    slug = slug_field(100)
+
+
+class ModelUpdateIn(_ModelFieldsIn):
+    refused_fields = {"slug": "The slug of a model cannot change."}
+    name = serializers.CharField(max_length=200, required=False)
+    task = serializers.CharField(max_length=80, required=False)
+    project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all(),
+                                           required=False)
+
+
+class LineageSerializer(InputSerializer):
+    """A dataset version a model version used; the same shape in and out."""
+
+    dataset = slug_field(100)
+    version = serializers.CharField(max_length=60, help_text="The dataset version's label.")
+    use = serializers.ChoiceField(choices=Lineage.Use.choices, default=Lineage.Use.TRAINING)
+
+
+class LineageOut(serializers.ModelSerializer):
+    dataset = serializers.CharField(source="dataset_version.dataset.slug", read_only=True)
+    version = serializers.CharField(source="dataset_version.label", read_only=True)
+
+    class Meta:
+        model = Lineage
+        fields = ["dataset", "version", "use"]
+
+
+class ModelVersionOut(serializers.ModelSerializer):
+    model = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    trained_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    metrics = serializers.DictField(child=serializers.JSONField(), read_only=True)
+    lineage = LineageOut(many=True, read_only=True,
+                         help_text="Dataset versions (that you can see) it was trained/evaluated on.")
+
+    class Meta:
+        model = ModelVersion
+        fields = ["model", "number", "status", "metrics", "code_revision", "artifact_uri",
+                  "trained_by", "notes", "created_by", "created_at", "lineage"]
+
+    def to_representation(self, version: ModelVersion) -> dict[str, Any]:
+        # Every registration answers with one: written out as ModelOut's is, for the same
+        # reason, and held equal to the fields above by the same test.
+        return {
+            "model": version.model.slug, "number": version.number, "status": version.status,
+            "metrics": {str(name): value for name, value in version.metrics.items()},
+            "code_revision": version.code_revision, "artifact_uri": version.artifact_uri,
+            "trained_by": version.trained_by.username if version.trained_by_id else None,
+            "notes": version.notes,
+            "created_by": version.created_by.username if version.created_by_id else None,
+            "created_at": _DATETIME.to_representation(version.created_at),
+            "lineage": [{"dataset": used.dataset_version.dataset.slug,
+                         "version": used.dataset_version.label, "use": used.use}
+                        for used in version.lineage.all()],
+        }
+
+
+class ModelVersionIn(InputSerializer):
+    number = serializers.IntegerField(min_value=1, max_value=MAX_INT, required=False,
+                                      help_text="Leave out for the next number.")
+    status = serializers.ChoiceField(choices=ModelVersion.Status.choices,
+                                     default=ModelVersion.Status.CANDIDATE)
+    metrics = serializers.DictField(child=serializers.JSONField(), required=False, default=dict,
+                                    help_text='Name: value, e.g. {"auc": 0.91}.')
+    code_revision = serializers.CharField(max_length=80, allow_blank=True, required=False, default="")
+    artifact_uri = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
+    trained_by = UsernameField(allow_null=True, required=False)
+    notes = serializers.CharField(allow_blank=True, required=False, default="")
+    lineage = LineageSerializer(many=True, required=False, default=list, max_length=500)
+
+    def validate_metrics(self, value: dict[str, Any]) -> dict[str, Any]:
+        no_nul(value)
+        return value
+
+    def validate_lineage(self, items: list[dict[str, str]]) -> list[tuple[DatasetVersion, str]]:
+        wanted = {(i["dataset"], i["version"]) for i in items}
+        if not wanted:
+            return []
+        visible: QuerySet = DatasetVersion.objects.visible_to(request_user(self)).select_related("dataset")
+        found = {}
+        keys = {d for d, _ in wanted}
+        for dv in visible.filter(dataset__slug__in=keys, label__in={v for _, v in wanted}):
+            found[(dv.dataset.slug, dv.label)] = dv
+        missing = sorted(f"{d}@{v}" for d, v in wanted - set(found))
+        if missing:
+            raise serializers.ValidationError(f"Unknown dataset versions: {', '.join(missing)}.")
+        return [(found[(i["dataset"], i["version"])], i["use"]) for i in items]

@@ -1,0 +1,103 @@
+"""REST API v1: Datasets, their columns and versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from config.api import READ_ERRORS, WRITE_ERRORS, ApiListView, ApiView, error_responses
+from registry import permissions, selectors, services
+from registry.api import serializers as s
+from registry.api.filters import (
+    DatasetVersionFilter,
+)
+from registry.filters import DatasetFilter
+from registry.models import (
+    Dataset,
+    DatasetVersion,
+)
+
+
+def _datasets(user: Any) -> QuerySet[Dataset]:
+    return selectors.dataset_list(user=user).select_related("home_project")
+
+
+class DatasetList(ApiListView):
+    serializer_class = s.DatasetOut
+    queryset = Dataset.objects.none()
+    filterset_class = DatasetFilter
+    ordering_fields = ["name", "slug", "created_at", "updated_at", "sensitivity"]
+    ordering = ["name"]
+
+    def get_queryset(self) -> QuerySet[Dataset]:
+        # a tag filter joins tags: distinct keeps one row per dataset
+        return _datasets(self.request.user).distinct()
+
+    @extend_schema(request=s.DatasetCreateIn,
+                   responses={201: s.DatasetDetailOut, **error_responses(400, 401, 403)})
+    def post(self, request: Request) -> Response:
+        dataset = services.dataset_create(**self.input(s.DatasetCreateIn), by=request.user)
+        return self.output(s.DatasetDetailOut, _datasets(request.user).get(pk=dataset.pk), status=201)
+
+
+class DatasetDetail(ApiView):
+    def _dataset(self, slug: str) -> Dataset:
+        return get_object_or_404(_datasets(self.request.user).prefetch_related("columns"), slug=slug)
+
+    @extend_schema(responses={200: s.DatasetDetailOut, **READ_ERRORS})
+    def get(self, request: Request, slug: str) -> Response:
+        return self.output(s.DatasetDetailOut, self._dataset(slug))
+
+    @extend_schema(request=s.DatasetUpdateIn, responses={200: s.DatasetDetailOut, **WRITE_ERRORS})
+    def patch(self, request: Request, slug: str) -> Response:
+        dataset = permissions.get_dataset_for_user_or_404(request.user, slug, write=True)
+        services.dataset_update(dataset=dataset, by=request.user,
+                                **self.input(s.DatasetUpdateIn, instance=dataset))
+        return self.output(s.DatasetDetailOut, self._dataset(slug))
+
+
+class DatasetColumns(ApiView):
+    @extend_schema(responses={200: s.ColumnsOut, **READ_ERRORS})
+    def get(self, request: Request, slug: str) -> Response:
+        dataset = permissions.get_dataset_for_user_or_404(request.user, slug)
+        return self.output(s.ColumnsOut, {"columns": dataset.columns.all()})
+
+    @extend_schema(request=s.ColumnsIn, responses={200: s.ColumnsOut, **WRITE_ERRORS},
+                   description="Replace the whole schema of the dataset.")
+    def put(self, request: Request, slug: str) -> Response:
+        dataset = permissions.get_dataset_for_user_or_404(request.user, slug, write=True)
+        columns = services.dataset_columns_set(dataset=dataset, by=request.user,
+                                               columns=self.input(s.ColumnsIn)["columns"])
+        return self.output(s.ColumnsOut, {"columns": columns})
+
+
+class DatasetVersionList(ApiListView):
+    serializer_class = s.DatasetVersionOut
+    queryset = DatasetVersion.objects.none()
+    filterset_class = DatasetVersionFilter
+    ordering_fields = ["created_at", "released_on", "label", "row_count"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self) -> QuerySet[DatasetVersion]:
+        dataset = permissions.get_dataset_for_user_or_404(self.request.user, self.kwargs["slug"])
+        return dataset.versions.select_related("created_by")
+
+    @extend_schema(request=s.DatasetVersionIn, responses={201: s.DatasetVersionDetailOut, **WRITE_ERRORS})
+    def post(self, request: Request, slug: str) -> Response:
+        dataset = permissions.get_dataset_for_user_or_404(request.user, slug, write=True)
+        version = services.dataset_version_add(dataset=dataset, by=request.user,
+                                               **self.input(s.DatasetVersionIn))
+        return self.output(s.DatasetVersionDetailOut, version, status=201)
+
+
+class DatasetVersionDetail(ApiView):
+    @extend_schema(responses={200: s.DatasetVersionDetailOut, **READ_ERRORS})
+    def get(self, request: Request, slug: str, label: str) -> Response:
+        dataset = permissions.get_dataset_for_user_or_404(request.user, slug)
+        versions = selectors.dataset_versions_with_usage(user=request.user, dataset=dataset)
+        return self.output(s.DatasetVersionDetailOut, get_object_or_404(versions, label=label))

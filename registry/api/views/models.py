@@ -1,0 +1,103 @@
+"""REST API v1: Models and their versions. A version's status changes through lifecycle.api (PATCH)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from config.api import READ_ERRORS, WRITE_ERRORS, ApiListView, ApiView, error_responses
+from registry import permissions, selectors, services
+from registry.api import serializers as s
+from registry.api.filters import (
+    ModelVersionFilter,
+)
+from registry.filters import ModelFilter
+from registry.models import (
+    Lineage,
+    MLModel,
+    ModelVersion,
+)
+
+
+class ModelList(ApiListView):
+    serializer_class = s.ModelOut
+    queryset = MLModel.objects.none()
+    filterset_class = ModelFilter
+    ordering_fields = ["name", "slug", "created_at", "updated_at"]
+    ordering = ["name"]
+
+    def get_queryset(self) -> QuerySet[MLModel]:
+        return selectors.model_list(user=self.request.user)
+
+    def paginate_queryset(self, queryset: QuerySet[MLModel]) -> list[dict[str, Any]] | None:
+        # a page as dicts of what a row shows: model and project instances would cost the
+        # model search twice as much to build as the rest of the page
+        return super().paginate_queryset(queryset.values(*s.ModelOut.ROW))
+
+    @extend_schema(request=s.ModelCreateIn, responses={201: s.ModelOut, **error_responses(400, 401, 403)})
+    def post(self, request: Request) -> Response:
+        model = services.model_create(**self.input(s.ModelCreateIn), by=request.user)
+        # what model_list annotates, known for a model with no versions yet
+        model.latest_number = model.latest_status = None
+        model.version_count = 0
+        return self.output(s.ModelOut, model, status=201)
+
+
+class ModelDetail(ApiView):
+    def _model(self, slug: str) -> MLModel:
+        return get_object_or_404(selectors.model_list(user=self.request.user), slug=slug)
+
+    @extend_schema(responses={200: s.ModelOut, **READ_ERRORS})
+    def get(self, request: Request, slug: str) -> Response:
+        return self.output(s.ModelOut, self._model(slug))
+
+    @extend_schema(request=s.ModelUpdateIn, responses={200: s.ModelOut, **WRITE_ERRORS})
+    def patch(self, request: Request, slug: str) -> Response:
+        model = permissions.get_model_for_user_or_404(request.user, slug, write=True)
+        services.model_update(model=model, by=request.user, **self.input(s.ModelUpdateIn, instance=model))
+        return self.output(s.ModelOut, self._model(slug))
+
+
+class ModelVersionList(ApiListView):
+    serializer_class = s.ModelVersionOut
+    queryset = ModelVersion.objects.none()
+    filterset_class = ModelVersionFilter
+    ordering_fields = ["number", "created_at"]
+    ordering = ["-number"]
+
+    def get_queryset(self) -> QuerySet[ModelVersion]:
+        model = permissions.get_model_for_user_or_404(self.request.user, self.kwargs["slug"])
+        return selectors.model_versions_with_lineage(user=self.request.user, model=model).select_related(
+            "created_by")
+
+    @extend_schema(request=s.ModelVersionIn,
+                   responses={201: s.ModelVersionOut, **error_responses(400, 401, 403, 404, 409)})
+    def post(self, request: Request, slug: str) -> Response:
+        model = permissions.get_model_for_user_or_404(request.user, slug, write=True)
+        data = self.input(s.ModelVersionIn)
+        version = services.model_version_add(model=model, by=request.user, **data)
+        # its lineage is what the caller just named, all of it visible to them (validated so)
+        if data["lineage"]:
+            prefetch_related_objects([version], Prefetch(
+                "lineage", queryset=Lineage.objects.select_related("dataset_version__dataset")))
+        else:
+            version._prefetched_objects_cache = {"lineage": Lineage.objects.none()}
+        return self.output(s.ModelVersionOut, version, status=201)
+
+
+def model_version_or_404(user: Any, model: MLModel, number: int) -> ModelVersion:
+    """A version of `model` as the version endpoints show it (lineage `user` may see)."""
+    versions = selectors.model_versions_with_lineage(user=user, model=model).select_related("created_by")
+    return get_object_or_404(versions, number=number)
+
+
+class ModelVersionDetail(ApiView):
+    @extend_schema(responses={200: s.ModelVersionOut, **READ_ERRORS})
+    def get(self, request: Request, slug: str, number: int) -> Response:
+        model = permissions.get_model_for_user_or_404(request.user, slug)
+        return self.output(s.ModelVersionOut, model_version_or_404(request.user, model, number))

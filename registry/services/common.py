@@ -1,0 +1,141 @@
+"""What every write of every app shares: the activity log, validated saves, tags."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+
+from registry.models import (
+    Activity,
+    Dataset,
+    DatasetVersion,
+    MLModel,
+    ModelVersion,
+    Person,
+    Project,
+    RoleAssignment,
+    Tag,
+    Visibility,
+)
+
+
+def activity_scope(target: object) -> Project | None:
+    """The private boundary an object lives under, stored on its Activity rows."""
+    project = None
+    if isinstance(target, Project):
+        project = target
+    elif isinstance(target, Dataset):
+        project = target.home_project
+    elif isinstance(target, DatasetVersion):
+        project = target.dataset.home_project
+    elif isinstance(target, MLModel):
+        project = target.project
+    elif isinstance(target, ModelVersion):
+        project = target.model.project
+    elif isinstance(target, RoleAssignment):
+        return activity_scope(target.target)
+    elif hasattr(target, "activity_scope"):
+        return target.activity_scope()
+    if project is not None and project.visibility == Visibility.PRIVATE:
+        return project
+    return None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set)):
+        return sorted(str(v) for v in value)
+    return value
+
+
+def activity_record(
+    *, actor: Person | None, verb: str, target: Model, changes: dict | None = None
+) -> Activity:
+    url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
+    return Activity.objects.create(
+        actor=actor,
+        verb=verb,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        target_repr=str(target)[:255],
+        target_url=url,
+        scope_project=activity_scope(target),
+        changes=changes or {},
+    )
+
+
+def _apply(instance: Model, fields: dict[str, Any]) -> dict[str, list]:
+    """Set fields, return {field: [before, after]} for those that really changed."""
+    changes: dict[str, list] = {}
+    for name, value in fields.items():
+        before = getattr(instance, name)
+        if before != value:
+            changes[name] = [_jsonable(before), _jsonable(value)]
+            setattr(instance, name, value)
+    return changes
+
+
+def save_validated(instance: Model, *, update_fields: Iterable[str] | None = None) -> None:
+    """`full_clean()`, split where the database does the work anyway.
+
+    The field checks the database does not make (lengths on SQLite, choices, validators) and
+    `clean()` run first. Unique and check constraints are the database's: the save is tried,
+    and only if it refuses are they checked one by one, to name the rule that was broken
+    (as full_clean would have). A relation set to a row just read needs no existence check.
+    """
+    instance.clean_fields(exclude=_loaded_relations(instance))
+    instance.clean()
+    try:
+        with transaction.atomic():
+            if update_fields is None:
+                instance.save()
+            else:
+                instance.save(update_fields=[*update_fields, *_auto_fields(instance)])
+    except IntegrityError as error:
+        instance.validate_unique()
+        instance.validate_constraints()
+        # nothing left to name: a concurrent writer won a unique race
+        raise ValidationError("This conflicts with an existing record.") from error
+
+
+def _loaded_relations(instance: Model) -> list[str]:
+    return [field.name for field in instance._meta.concrete_fields
+            if field.is_relation and field.is_cached(instance)
+            and getattr(field.get_cached_value(instance), "pk", None) is not None]
+
+
+def _auto_fields(instance: Model) -> list[str]:
+    return ["updated_at"] if hasattr(instance, "updated_at") else []
+
+
+def record_update(instance: Model, *, by: Person, fields: dict[str, Any]) -> Model:
+    """Set `fields` on `instance`, save those that changed and record them as "updated"."""
+    changes = _apply(instance, fields)
+    if changes:
+        save_validated(instance, update_fields=list(changes))
+        activity_record(actor=by, verb="updated", target=instance, changes=changes)
+    return instance
+
+
+def tags_from(names: Iterable[str]) -> list[Tag]:
+    """The tags named (made if new), lowercased, each once, sorted."""
+    clean = sorted({n.strip().lower() for n in names if n.strip()})
+    existing = {t.name: t for t in Tag.objects.filter(name__in=clean)}
+    tags = []
+    for name in clean:
+        tag = existing.get(name)
+        if tag is None:
+            tag = Tag(name=name)
+            tag.full_clean()
+            tag.save()
+        tags.append(tag)
+    return tags
