@@ -135,12 +135,13 @@ def _satisfy(check: Check, project: Project, by: Person) -> None:
     page = check.page
     if page is None:
         template = Template.objects.get(kind=kind)
-        body = _fill(skeleton_for(template, [target], by), kind,
+        space = space_for_target(target)
+        body = _fill(skeleton_for(template, [target], space.project if space.project_id else None), kind,
                      list(template.required_sections) + extra, target)
         if decision:
             body = body.replace(ANSWERS["feasibility-assessment"]["Decision (go / no-go) and reasons"],
                                 decision)
-        page = page_create(space=space_for_target(target), title=f"{target.name}: {template.name.lower()}",
+        page = page_create(space=space, title=f"{target.name}: {template.name.lower()}",
                            body=body, by=by, template=template, documents=[target],
                            summary="Written for the stage gate.")
     else:

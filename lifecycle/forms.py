@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from lifecycle.models import ActionItem
+from lifecycle.models import ActionItem, Approval
 from registry.models import ModelVersion, Person, Project, Stage
 
 
@@ -50,8 +50,14 @@ class ActionItemUpdateForm(forms.Form):
 
 
 class ApprovalForm(forms.Form):
+    """A review of one revision: the decision is the button pressed."""
+
     revision = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=Approval.Decision.choices, required=False)
     comment = forms.CharField(max_length=500, required=False)
+
+    def clean_decision(self) -> str:
+        return self.cleaned_data["decision"] or Approval.Decision.APPROVED
 
 
 class _ProjectFilter(forms.Form):

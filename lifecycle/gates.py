@@ -17,9 +17,9 @@ from django.urls import reverse
 from config.exceptions import ApplicationError
 from lifecycle.models import Approval, Requirement
 from registry import permissions as registry_permissions
-from registry.models import Dataset, MLModel, ModelVersion, Project, Role, RoleAssignment, Stage
+from registry.models import Dataset, MLModel, ModelVersion, Project, Stage
 from wiki.conformance import missing_sections, section_text
-from wiki.models import Page, Template
+from wiki.models import Page, PageRevision, Template
 from wiki.refs import DocRef, start_url
 from wiki.selectors import page_project, page_project_ids, pages_documenting
 
@@ -116,32 +116,48 @@ class Context:
         # an approval counts when given by a Reviewer of the project the page belongs to
         self.page_projects = page_project_ids(list(pages.values()))
         reviewers: dict[int, set[int]] = {}
-        for project_id, person_id in RoleAssignment.objects.filter(
-                project_id__in=set(self.page_projects.values()) - {None},
-                role__slug=Role.REVIEWER).values_list("project_id", "person_id"):
+        for project_id, person_id in registry_permissions.reviewer_grants().filter(
+                project_id__in=set(self.page_projects.values()) - {None}).values_list(
+                "project_id", "person_id"):
             reviewers.setdefault(project_id, set()).add(person_id)
         self.page_reviewers = {pk: reviewers.get(project_id, set())
                                for pk, project_id in self.page_projects.items()}
+        self.authors: dict[int, set[int]] = {}
+        for page_id, author_id in PageRevision.objects.filter(page_id__in=pages).values_list(
+                "page_id", "author_id").distinct():
+            self.authors.setdefault(page_id, set()).add(author_id)
 
     def documenting(self, target: Target, kind: str) -> list[Page]:
         return [p for p in self.pages.get((type(target), target.pk), []) if p.template.kind == kind]
 
 
 def approval_state(page: Page, reviewers: set[int] | None = None,
-                   approvals: list[Approval] | None = None) -> tuple[Approval | None, str]:
-    """The approval of the page's current revision by a current Reviewer of the project the
-    page belongs to (`page_project`), and the sentence the page shows. The gates, the page's
-    panel and the API all read approval state here. `reviewers` and `approvals`, when given,
-    are what the caller loaded for many pages at once."""
+                   approvals: list[Approval] | None = None,
+                   authors: set[int] | None = None) -> tuple[Approval | None, str]:
+    """The approval that counts for the page's current revision, and the sentence the page
+    shows. It counts when given by a Reviewer of the project the page belongs to
+    (`page_project`; a role its holder granted themselves does not count) who wrote no
+    revision of the page, and no later decision of such a Reviewer on the same revision asks
+    for changes or rejects it. The gates, the page's panel and the API all read it here;
+    `reviewers`, `approvals` (newest first) and `authors` are what a caller loaded for many
+    pages at once."""
     if reviewers is None:
         project = page_project(page)
         reviewers = registry_permissions.reviewers_of(project) if project else set()
     if approvals is None:
         approvals = list(page.approvals.select_related("reviewer"))
-    for approval in approvals:
-        if approval.revision == page.revision and approval.reviewer_id in reviewers:
-            return approval, f"Approved by {approval.reviewer.name} (revision {approval.revision})."
-    void = next((a for a in approvals if a.revision < page.revision), None)
+    if authors is None:
+        authors = set(page.revisions.values_list("author_id", flat=True))
+    current = [a for a in approvals if a.revision == page.revision
+               and a.reviewer_id in reviewers and a.reviewer_id not in authors]
+    if current:
+        latest = current[0]
+        by = f"{latest.reviewer.name} (revision {latest.revision})"
+        if latest.approves:
+            return latest, f"Approved by {by}."
+        said = f": “{latest.comment}”" if latest.comment else "."
+        return None, f"{latest.get_decision_display()} by {by}{said}"
+    void = next((a for a in approvals if a.revision < page.revision and a.approves), None)
     if void:
         return None, (f"Approval void: {void.reviewer.name} approved revision {void.revision}; "
                       f"the page is now at revision {page.revision}.")
@@ -160,7 +176,8 @@ def _page_problem(requirement: Requirement, page: Page, project: Project, ctx: C
         return f"The decision is not “{requirement.decision}”."
     if requirement.needs_approval:
         approval, sentence = approval_state(page, ctx.page_reviewers.get(page.pk, set()),
-                                            ctx.approvals.get(page.pk, []))
+                                            ctx.approvals.get(page.pk, []),
+                                            ctx.authors.get(page.pk, set()))
         if approval is None:
             return sentence
     return ""

@@ -55,11 +55,18 @@ class Requirement(models.Model):
 
 
 class Approval(models.Model):
-    """A Reviewer approved one revision of a page. Void once the page has a newer revision."""
+    """A Reviewer's decision on one revision of a page: approved, rejected or changes
+    requested, with a comment. An approval is void once the page has a newer revision."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        REJECTED = "rejected", "Rejected"
 
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="approvals")
     revision = models.PositiveIntegerField()
     reviewer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="approvals")
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.APPROVED)
     comment = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -67,10 +74,17 @@ class Approval(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["page", "revision", "reviewer"], name="approval_unique"),
+            models.CheckConstraint(
+                condition=Q(decision__in=["approved", "changes_requested", "rejected"]),
+                name="approval_decision_valid"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.reviewer} approved {self.page} r{self.revision}"
+        return f"{self.reviewer}: {self.get_decision_display().lower()} {self.page} r{self.revision}"
+
+    @property
+    def approves(self) -> bool:
+        return self.decision == self.Decision.APPROVED
 
     @property
     def is_void(self) -> bool:
@@ -114,8 +128,8 @@ class Sprint(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("lifecycle:sprint_detail", args=[self.project.slug, self.number])
 
-    def activity_scope(self) -> Project | None:
-        return self.project if self.project.is_private else None
+    def activity_home(self) -> Project | None:
+        return self.project
 
 
 class ActionItemQuerySet(VisibleQuerySet):
@@ -160,5 +174,5 @@ class ActionItem(models.Model):
     def get_absolute_url(self) -> str:
         return self.sprint.get_absolute_url() + f"#item-{self.pk}"
 
-    def activity_scope(self) -> Project | None:
-        return self.project if self.project.is_private else None
+    def activity_home(self) -> Project | None:
+        return self.project

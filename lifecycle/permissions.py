@@ -35,11 +35,15 @@ def can_plan(user: User, project: Project) -> bool:
 
 
 def approval_refusal(user: User, page: Page) -> str:
-    """Why `user` may not approve `page` ("" when they may): approving takes the Reviewer role
-    on the project the page belongs to."""
+    """Why `user` may not review `page` ("" when they may). Separation of duties: it takes the
+    Reviewer role on the project the page belongs to, granted by someone else, and nobody
+    reviews a page they wrote or co-wrote (any revision of it)."""
     project = page_project(page)
     if project is None or not registry_permissions.is_reviewer_of_project(user, project):
-        return "Only a person holding the Reviewer role on the project may approve."
+        return ("Only a person holding the Reviewer role on the project, granted by someone "
+                "else, may review.")
+    if page.revisions.filter(author=user).exists():
+        return "You wrote part of this page: another Reviewer must review it."
     return ""
 
 

@@ -186,14 +186,19 @@ def review_panel(*, user: User, page: Page) -> dict[str, Any] | None:
     if project is None:
         return None
     approvals = list(page.approvals.select_related("reviewer")[:20])
-    approval, sentence = approval_state(page, approvals=approvals)
+    reviewers = registry_permissions.reviewers_of(project)
+    authors = set(page.revisions.values_list("author_id", flat=True))
+    approval, sentence = approval_state(page, reviewers, approvals, authors)
+    reviewed = any(a.reviewer_id == user.pk and a.revision == page.revision for a in approvals)
     return {
         "approval": approval, "sentence": sentence, "approvals": approvals,
         "requested": page.review_requests.filter(revision=page.revision)
         .select_related("requested_by").first(),
         "sprint": Sprint.objects.filter(retrospective=page).select_related("project").first(),
-        "has_reviewers": bool(registry_permissions.reviewers_of(project)),
-        "can_approve": approval is None and permissions.can_approve(user, page),
+        "has_reviewers": bool(reviewers),
+        # the rule of lifecycle.permissions.approval_refusal, on what is loaded here
+        "can_approve": approval is None and not reviewed and user.pk in reviewers
+        and user.pk not in authors,
         "can_request": permissions.can_request_review(user, page),
     }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 
@@ -40,11 +42,16 @@ class DatasetFilter(django_filters.FilterSet):
         fields = ["q", "team", "sensitivity", "format", "license", "contains_pii", "tag"]
 
 
+def _visible_projects(request: Any) -> QuerySet[Project]:
+    """A filter's project choices: those the reader may see, so a hidden project's slug is
+    refused exactly as an unknown one."""
+    return Project.objects.visible_to(request.user) if request else Project.objects.none()
+
+
 class ModelFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method=_search(("name", "description", "slug", "task")),
                                   label="Search")
-    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(),
-                                               to_field_name="slug")
+    project = django_filters.ModelChoiceFilter(queryset=_visible_projects, to_field_name="slug")
     task = django_filters.CharFilter(lookup_expr="icontains")
     framework = django_filters.CharFilter(lookup_expr="iexact")
     status = django_filters.ChoiceFilter(

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from registry.visibility import (
+    ActivityQuerySet,
     DatasetQuerySet,
     DatasetVersionQuerySet,
     LineageQuerySet,
@@ -18,7 +19,6 @@ from registry.visibility import (
     ModelVersionQuerySet,
     ProjectQuerySet,
     RoleAssignmentQuerySet,
-    ScopedQuerySet,
 )
 
 slug_validator = RegexValidator(
@@ -448,6 +448,9 @@ class RoleAssignment(models.Model):
     model = models.ForeignKey(
         MLModel, on_delete=models.CASCADE, null=True, blank=True, related_name="role_assignments"
     )
+    granted_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="Who granted it (empty for grants made before this was recorded).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
@@ -489,8 +492,9 @@ class RoleAssignment(models.Model):
 
 
 class Activity(models.Model):
-    """Who changed what and when. `scope_project` is the private-project boundary the
-    target lives under (null when it is internal by nature), so feeds filter in SQL."""
+    """Who changed what and when. `scope_project` is the project the target lives under (null
+    for a team's or the global wiki's); who may read a row is decided when it is read
+    (`Activity.objects.visible_to`), from the target's current state."""
 
     actor = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
     verb = models.CharField(max_length=60)
@@ -505,7 +509,7 @@ class Activity(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from registry.models import Dataset, Membership, MLModel, Person, Project, Role, RoleAssignment, Team
@@ -35,7 +36,9 @@ def _holds_role(user: Person, role: str, **target: object) -> bool:
 
 # --- teams ------------------------------------------------------------------------------
 def can_create_team(user: User) -> bool:
-    return _signed_in(user)
+    """Create a team (and become its lead, a writer of the global wiki): staff, or anyone when
+    settings.TEAMS_CREATED_BY_ANYONE is on."""
+    return _signed_in(user) and (user.is_staff or settings.TEAMS_CREATED_BY_ANYONE)
 
 
 def can_edit_team(user: User, team: Team) -> bool:
@@ -112,21 +115,69 @@ def writable_projects(user: User) -> QuerySet[Project]:
 
 
 # --- roles ----------------------------------------------------------------------------------
+# Roles that carry rights: nobody grants them to themselves.
+RIGHTS_ROLES = (Role.REVIEWER, Role.OWNER)
+
+
 def can_assign_roles(user: User, target: Target) -> bool:
-    """Assign or remove roles on `target`: whoever may edit it."""
+    """Assign or remove roles on `target`: whoever may edit it (some roles ask more:
+    `role_grant_refusal`)."""
     return can_edit_target(user, target)
+
+
+def _owning_team_id(target: Target) -> int:
+    return target.project.team_id if isinstance(target, MLModel) else target.team_id
+
+
+def can_grant_reviewer(user: User, target: Target) -> bool:
+    """The Reviewer role (whose holders approve documentation) is granted by the lead of the
+    team that owns `target`, an Owner of it (or of the project it lives under), or staff —
+    separation of duties."""
+    if not _signed_in(user):
+        return False
+    if user.is_staff or Membership.objects.filter(person=user, team_id=_owning_team_id(target),
+                                                  level=Membership.Level.LEAD).exists():
+        return True
+    return RoleAssignment.objects.filter(_owners_of(target), person=user,
+                                         role__slug=Role.OWNER).exists()
+
+
+def _owners_of(target: Target) -> Q:
+    """Owner roles that own `target`: on it, or on the project it lives under."""
+    if isinstance(target, Project):
+        return Q(project=target)
+    if isinstance(target, Dataset):
+        return Q(dataset=target) | Q(project_id=target.home_project_id, project__isnull=False)
+    return Q(model=target) | Q(project_id=target.project_id)
+
+
+def role_grant_refusal(user: User, role: Role, person: Person, target: Target) -> str:
+    """Why `user` may not grant `role` on `target` to `person` ("" when they may)."""
+    if not can_assign_roles(user, target):
+        return "You cannot assign roles here."
+    if role.slug in RIGHTS_ROLES and person.pk == user.pk:
+        return f"Nobody grants themselves the {role.name} role: ask the team's lead or an Owner."
+    if role.slug == Role.REVIEWER and not can_grant_reviewer(user, target):
+        return "The Reviewer role is granted by the team's lead, an Owner or staff."
+    return ""
+
+
+def reviewer_grants() -> QuerySet[RoleAssignment]:
+    """Reviewer roles that count: not granted by their holder (a grant made before grants were
+    recorded has no grantor and counts)."""
+    return RoleAssignment.objects.filter(role__slug=Role.REVIEWER).exclude(
+        granted_by=F("person"))
 
 
 def is_reviewer_of_project(user: User, project: Project) -> bool:
     if not _signed_in(user):
         return False
-    return _holds_role(user, Role.REVIEWER, project=project)
+    return reviewer_grants().filter(project=project, person=user).exists()
 
 
 def reviewers_of(project: Project) -> set[int]:
-    """Ids of the people holding the Reviewer role on `project`."""
-    return set(RoleAssignment.objects.filter(project=project, role__slug=Role.REVIEWER)
-               .values_list("person_id", flat=True))
+    """Ids of the people whose Reviewer role on `project` counts (`reviewer_grants`)."""
+    return set(reviewer_grants().filter(project=project).values_list("person_id", flat=True))
 
 
 def can_extend_roles(user: User) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -75,16 +77,80 @@ def person_list(*, user: User) -> QuerySet[Person]:
     )
 
 
-def activity_for(*, user: User, target: object, limit: int | None = 50) -> QuerySet[Activity]:
-    return (
-        Activity.objects.visible_to(user)
-        .filter(target_type=ContentType.objects.get_for_model(target), target_id=target.pk)
-        .select_related("actor")[:limit]
-    )
+def activity_of(*, user: User, target: object) -> QuerySet[Activity]:
+    """The rows of `target`'s activity `user` may read (pass a page of them through
+    `visible_changes` before showing it)."""
+    return (Activity.objects.visible_to(user)
+            .filter(target_type=ContentType.objects.get_for_model(target), target_id=target.pk)
+            .select_related("actor"))
 
 
-def recent_activity(*, user: User, limit: int = 15) -> QuerySet[Activity]:
-    return Activity.objects.visible_to(user).select_related("actor")[:limit]
+def activity_for(*, user: User, target: object, limit: int = 50) -> list[Activity]:
+    """The latest activity of `target`, as `user` may read it."""
+    return visible_changes(activity_of(user=user, target=target)[:limit], user=user)
+
+
+def recent_activity(*, user: User, limit: int = 15, **filters: object) -> list[Activity]:
+    rows = Activity.objects.visible_to(user).filter(**filters).select_related("actor")[:limit]
+    return visible_changes(rows, user=user)
+
+
+# What a reader who cannot see a referenced object reads instead of its name.
+HIDDEN_NAMES = {"project": "a project you cannot see", "dataset": "a dataset you cannot see",
+                "model": "a model you cannot see", "dataset_version": "a dataset version you cannot see",
+                "model_version": "a model version you cannot see"}
+_REF_QUERYSETS = {  # kind -> (queryset of the object whose visibility decides, its slug field)
+    "project": (Project, "slug"), "dataset": (Dataset, "slug"), "model": (MLModel, "slug"),
+    "dataset_version": (Dataset, "slug"), "model_version": (MLModel, "slug"),
+}
+
+
+def _refs_in(value: object) -> Iterable[dict]:
+    if isinstance(value, dict):
+        if value.get("type") in HIDDEN_NAMES and "slug" in value:
+            yield value
+        else:
+            for item in value.values():
+                yield from _refs_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _refs_in(item)
+
+
+def _owner_slug(ref: dict) -> str:
+    """The slug whose visibility decides: a version's dataset or model."""
+    return ref["slug"].split("@")[0]
+
+
+def visible_changes(rows: Iterable[Activity], *, user: User) -> list[Activity]:
+    """The rows with every project, dataset, model or version their `changes` name that `user`
+    cannot see replaced by its kind ("a dataset you cannot see"): one query per kind named on
+    the page, whatever the number of rows."""
+    rows = list(rows)
+    wanted: dict[str, set[str]] = {}
+    for row in rows:
+        for ref in _refs_in(row.changes):
+            wanted.setdefault(ref["type"], set()).add(_owner_slug(ref))
+    seen: dict[str, set[str]] = {}
+    for kind, slugs in wanted.items():
+        model, field = _REF_QUERYSETS[kind]
+        seen[kind] = set(model.objects.visible_to(user).filter(**{f"{field}__in": slugs})
+                         .values_list(field, flat=True))
+
+    def redact(value: object) -> object:
+        if isinstance(value, dict):
+            if value.get("type") in HIDDEN_NAMES and "slug" in value:
+                if _owner_slug(value) in seen.get(value["type"], set()):
+                    return value
+                return {"type": value["type"], "name": HIDDEN_NAMES[value["type"]]}
+            return {key: redact(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [redact(item) for item in value]
+        return value
+
+    for row in rows:
+        row.changes = redact(row.changes)
+    return rows
 
 
 def role_assignments_for(*, target: object) -> QuerySet[RoleAssignment]:

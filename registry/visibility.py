@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import BigIntegerField, Q
 from django.db.models.expressions import RawSQL
@@ -116,12 +117,37 @@ def document_grant_parts(user: Any, prefix: str = "") -> list[Q]:
 
 
 # --- querysets ------------------------------------------------------------------------------
+def project_audience_q(project: Any, prefix: str = "") -> Q:
+    """Projects every reader of `project` reads (None: every signed-in person): internal ones,
+    and `project` itself."""
+    pk = f"{prefix}id" if prefix else "pk"
+    condition = Q(**{f"{prefix}visibility": "internal"})
+    return condition | Q(**{pk: project.pk}) if project is not None else condition
+
+
+def dataset_audience_q(project: Any, prefix: str = "") -> Q:
+    return (Q(**{f"{prefix}home_project__isnull": True})
+            | project_audience_q(project, f"{prefix}home_project__"))
+
+
+def model_audience_q(project: Any, prefix: str = "") -> Q:
+    return project_audience_q(project, f"{prefix}project__")
+
+
 class VisibleQuerySet(models.QuerySet):
     """`visible_to(user)`: staff read everything, anonymous users nothing, anyone else the
-    rows `rule(user)` admits."""
+    rows `rule(user)` admits. `seen_by_every_reader_of(project)`: the rows that every reader
+    of `project` (None: every signed-in person) reads, whoever they are — what a text written
+    for all of them (a pre-filled page) may name."""
 
     def rule(self, user: Any) -> Q:
         raise NotImplementedError
+
+    def audience_rule(self, project: Any) -> Q:
+        raise NotImplementedError
+
+    def seen_by_every_reader_of(self, project: Any) -> VisibleQuerySet:
+        return self.filter(self.audience_rule(project))
 
     def visible_to(self, user: Any) -> VisibleQuerySet:
         if not user.is_authenticated:
@@ -135,25 +161,40 @@ class ProjectQuerySet(VisibleQuerySet):
     def rule(self, user: Any) -> Q:
         return project_q(user)
 
+    def audience_rule(self, project: Any) -> Q:
+        return project_audience_q(project)
+
 
 class DatasetQuerySet(VisibleQuerySet):
     def rule(self, user: Any) -> Q:
         return dataset_q(user)
+
+    def audience_rule(self, project: Any) -> Q:
+        return dataset_audience_q(project)
 
 
 class MLModelQuerySet(VisibleQuerySet):
     def rule(self, user: Any) -> Q:
         return model_q(user)
 
+    def audience_rule(self, project: Any) -> Q:
+        return model_audience_q(project)
+
 
 class DatasetVersionQuerySet(VisibleQuerySet):
     def rule(self, user: Any) -> Q:
         return dataset_q(user, "dataset__")
 
+    def audience_rule(self, project: Any) -> Q:
+        return dataset_audience_q(project, "dataset__")
+
 
 class ModelVersionQuerySet(VisibleQuerySet):
     def rule(self, user: Any) -> Q:
         return model_q(user, "model__")
+
+    def audience_rule(self, project: Any) -> Q:
+        return model_audience_q(project, "model__")
 
 
 class LineageQuerySet(VisibleQuerySet):
@@ -161,6 +202,10 @@ class LineageQuerySet(VisibleQuerySet):
 
     def rule(self, user: Any) -> Q:
         return model_q(user, "model_version__model__") & dataset_q(user, "dataset_version__dataset__")
+
+    def audience_rule(self, project: Any) -> Q:
+        return (model_audience_q(project, "model_version__model__")
+                & dataset_audience_q(project, "dataset_version__dataset__"))
 
 
 class RoleAssignmentQuerySet(VisibleQuerySet):
@@ -170,11 +215,25 @@ class RoleAssignmentQuerySet(VisibleQuerySet):
                 | Q(model__isnull=False) & model_q(user, "model__"))
 
 
-class ScopedQuerySet(VisibleQuerySet):
-    """Rows with a `scope_project` (see `scoped_q`)."""
+class ActivityQuerySet(VisibleQuerySet):
+    """An activity row is read by whoever reads its target *now*: a registry object by the
+    object's own rule (so a project made private hides its earlier rows), anything else (a
+    page, a sprint) by the project it lives under (`scope_project`), read now. Teams and
+    people are read by everyone. What a row's `changes` name is redacted separately
+    (registry.selectors.visible_changes)."""
 
     def rule(self, user: Any) -> Q:
-        return scoped_q(user)
+        registry = {name: apps.get_model("registry", name) for name in
+                    ("Project", "Dataset", "DatasetVersion", "MLModel", "ModelVersion")}
+        types = ContentType.objects.get_for_models(*registry.values())
+        open_types = ContentType.objects.get_for_models(apps.get_model("registry", "Team"),
+                                                        apps.get_model("registry", "Person"))
+        condition = Q(target_type__in=[t.pk for t in open_types.values()])
+        for model in registry.values():
+            visible = model.objects.visible_to(user).values("pk")
+            condition |= Q(target_type=types[model].pk, target_id__in=visible)
+        others = ~Q(target_type__in=[t.pk for t in [*types.values(), *open_types.values()]])
+        return condition | others & scoped_q(user)
 
 
 class DocumentQuerySet(VisibleQuerySet):

@@ -2,10 +2,13 @@
 
 import itertools
 import os
+from collections.abc import Callable
 
 import pytest
 from django.conf import settings
+from rest_framework.test import APIClient
 
+from accounts.services import api_token_create
 from registry.models import Project, Role, RoleAssignment
 from tests.factories import (
     DatasetFactory,
@@ -156,3 +159,14 @@ def edit():
 
     return edit
 
+
+# --- API clients --------------------------------------------------------------------
+@pytest.fixture
+def token_client(db) -> Callable[..., APIClient]:
+    def make(user, *, read_only: bool = False) -> APIClient:
+        _, token = api_token_create(user=user, name="test", read_only=read_only)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
+
+    return make

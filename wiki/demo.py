@@ -16,7 +16,7 @@ def _page(*, owner: Project, title: str, slug: str, kind: str, by: Person,
     if existing:
         return existing
     template = Template.objects.get(kind=kind)
-    body = answer_sections(skeleton_for(template, documents, by), answers)
+    body = answer_sections(skeleton_for(template, documents, owner), answers)
     return services.page_create(space=space, title=title, slug=slug, body=body, by=by,
                                 template=template, documents=documents, tags=tags,
                                 summary="Demo page.")

@@ -14,7 +14,6 @@ from registry.models import (
     Project,
     Tag,
     Team,
-    Visibility,
     slug_validator,
 )
 from registry.visibility import VisibleQuerySet, project_q
@@ -63,10 +62,8 @@ class Space(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("wiki:space", args=[self.key])
 
-    def activity_scope(self) -> Project | None:
-        if self.project_id and self.project.visibility == Visibility.PRIVATE:
-            return self.project
-        return None
+    def activity_home(self) -> Project | None:
+        return self.project if self.project_id else None
 
 
 class Template(models.Model):
@@ -147,8 +144,8 @@ class Page(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("wiki:page", args=[self.space.key, self.slug])
 
-    def activity_scope(self) -> Project | None:
-        return self.space.activity_scope()
+    def activity_home(self) -> Project | None:
+        return self.space.activity_home()
 
     @property
     def is_deleted(self) -> bool:
@@ -169,6 +166,9 @@ class PageRevision(models.Model):
     body = models.TextField(blank=True)
     html = models.TextField(blank=True)
     summary = models.CharField(max_length=300, blank=True)
+    tags = models.JSONField(null=True, blank=True, help_text="Tag names at this revision.")
+    documents = models.JSONField(null=True, blank=True,
+                                 help_text="What the page documented at this revision (model:slug@3…).")
     base_revision = models.PositiveIntegerField(null=True, blank=True)
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -6,7 +6,6 @@ import re
 from collections.abc import Sequence
 
 from registry.models import Dataset, Lineage, MLModel, ModelVersion, Project
-from registry.permissions import User
 from wiki.conformance import normalize
 from wiki.models import Template
 
@@ -45,7 +44,7 @@ def insert_under(body: str, heading: str, text: str) -> str:
     return f"{body.rstrip()}\n\n## {heading}\n\n{text.strip()}\n"
 
 
-def _datasheet_facts(dataset: Dataset, user: User) -> dict[str, str]:
+def _datasheet_facts(dataset: Dataset) -> dict[str, str]:
     columns = list(dataset.columns.all())
     versions = list(dataset.versions.all()[:20])
     schema = _table(["Column", "Type", "PII", "Description"],
@@ -68,9 +67,9 @@ def _datasheet_facts(dataset: Dataset, user: User) -> dict[str, str]:
     return {"Composition": facts, "Maintenance": f"### Versions\n\n{version_table}\n"}
 
 
-def _model_card_facts(model: MLModel, user: User) -> dict[str, str]:
-    versions = list(model.versions.visible_to(user).order_by("-number")[:20])
-    lineage = list(Lineage.objects.visible_to(user).filter(model_version__in=versions)
+def _model_card_facts(model: MLModel, audience: Project | None) -> dict[str, str]:
+    versions = list(model.versions.order_by("-number")[:20])
+    lineage = list(Lineage.objects.seen_by_every_reader_of(audience).filter(model_version__in=versions)
                    .select_related("dataset_version__dataset", "model_version")
                    .order_by("-model_version__number", "pk"))
     details = (
@@ -98,24 +97,40 @@ def _model_card_facts(model: MLModel, user: User) -> dict[str, str]:
             "Evaluation data": uses(Lineage.Use.EVALUATION)}
 
 
-def _project_facts(project: Project, user: User) -> dict[str, str]:
+def _project_facts(project: Project) -> dict[str, str]:
     return {"Problem statement": f"Facts from Almanac about [[project:{project.slug}]]: "
                                  f"{_cell(project.summary)}"}
 
 
-def skeleton_for(template: Template | None, documents: Sequence[object], user: User) -> str:
+def skeleton_for(template: Template | None, documents: Sequence[object],
+                 audience: Project | None) -> str:
+    """The template's skeleton, with the facts Almanac knows about what the page documents.
+    The text is for every reader of the space it goes to (`audience`: the space's project,
+    None for a team's or the global space), so it names only what all of them may see."""
     body = template.body if template else ""
     if template is None:
         return body
-    for target in documents:
+    shown = _seen_by_all(documents, audience)
+    for target in [d for d in documents if (type(d), d.pk) in shown]:
         facts: dict[str, str] = {}
         if template.kind == "datasheet" and isinstance(target, Dataset):
-            facts = _datasheet_facts(target, user)
+            facts = _datasheet_facts(target)
         elif template.kind == "model-card" and isinstance(target, (MLModel, ModelVersion)):
             facts = _model_card_facts(target.model if isinstance(target, ModelVersion) else target,
-                                      user)
+                                      audience)
         elif template.kind == "project-charter" and isinstance(target, Project):
-            facts = _project_facts(target, user)
+            facts = _project_facts(target)
         for heading, text in facts.items():
             body = insert_under(body, heading, text)
     return body
+
+
+def _seen_by_all(documents: Sequence[object], audience: Project | None) -> set[tuple[type, int]]:
+    """(class, id) of the documented objects every reader of the space may see."""
+    shown: set[tuple[type, int]] = set()
+    for model_class in (Project, Dataset, MLModel, ModelVersion):
+        ids = [d.pk for d in documents if type(d) is model_class]
+        if ids:
+            seen = model_class.objects.seen_by_every_reader_of(audience).filter(pk__in=ids)
+            shown |= {(model_class, pk) for pk in seen.values_list("pk", flat=True)}
+    return shown

@@ -12,13 +12,13 @@ from django.utils.text import slugify
 
 from config.exceptions import ApplicationError
 from registry.models import ModelVersion, Person, Project, Team
-from registry.services import activity_record, tags_from
+from registry.services import activity_record, activity_ref, tags_from
 from wiki import permissions
 from wiki.links import lookup, refs_in
 from wiki.markdown import render_markdown
 from wiki.merge import line_diff, merge3
 from wiki.models import DOC_FIELDS, Page, PageLink, PageRevision, Space, Template
-from wiki.refs import DocRef, Documented, space_key, space_owner
+from wiki.refs import DocRef, Documented, resolve, space_key, space_owner
 
 RESERVED_SLUGS = {"new", "trash", "edit", "history", "diff", "revert", "delete", "restore",
                   "purge", "preview", "templates"}
@@ -28,10 +28,11 @@ MAX_DEPTH = 8
 class EditConflict(ApplicationError):
     """Someone saved the page since this edit started, and the two changes overlap."""
 
-    def __init__(self, *, page: Page, current: PageRevision, mine_title: str, mine_body: str) -> None:
+    def __init__(self, *, page: Page, current: PageRevision, mine_title: str, mine_body: str,
+                 what: str = "the same lines") -> None:
         super().__init__(
             f"{current.author.name} saved revision {current.number} of this page while you were "
-            "editing, and your changes touch the same lines. Nothing was saved: resolve below.",
+            f"editing, and your changes touch {what}. Nothing was saved: resolve below.",
             extra={"current_revision": current.number},
         )
         self.page = page
@@ -149,12 +150,24 @@ def _rebuild_links(page: Page) -> None:
     PageLink.objects.bulk_create(rows)
 
 
-def _add_revision(page: Page, *, by: Person, summary: str, base: int | None) -> PageRevision:
+def _add_revision(page: Page, *, by: Person, summary: str, base: int | None,
+                  tags: list[str] | None = None, documents: list[DocRef] | None = None) -> PageRevision:
+    """The page as it is now, as its next revision. `tags` and `documents` are recorded when
+    the revision sets them (None: as in the revision before), for merging later edits."""
     page.revision += 1
     return PageRevision.objects.create(
         page=page, number=page.revision, title=page.title, body=page.body, html=page.html,
+        tags=tags, documents=None if documents is None else [str(d) for d in sorted(documents)],
         summary=summary.strip()[:300], base_revision=base, author=by,
     )
+
+
+def _recorded(page: Page, number: int, field_name: str) -> list | None:
+    """The tags or documents (`field_name`) of the page at revision `number`: what the last
+    revision up to it that set them recorded (None: never recorded)."""
+    row = (PageRevision.objects.filter(page=page, number__lte=number, **{f"{field_name}__isnull": False})
+           .order_by("-number").values_list(field_name, flat=True).first())
+    return row
 
 
 @transaction.atomic
@@ -175,9 +188,11 @@ def page_create(
             page.save()
     except IntegrityError as error:
         raise ValidationError({"slug": "This space already has a page with this slug."}) from error
-    page.tags.set(tags_from(tags))
+    page_tags = tags_from(tags)
+    page.tags.set(page_tags)
     _set_documents(page, documents)
-    _add_revision(page, by=by, summary=summary or "Created.", base=None)
+    _add_revision(page, by=by, summary=summary or "Created.", base=None,
+                  tags=[t.name for t in page_tags], documents=[DocRef.of(d) for d in documents])
     page.save(update_fields=["revision"])
     _rebuild_links(page)
     # Pages of this space that already link to this title gain a "Linked from" edge now.
@@ -190,31 +205,66 @@ def page_create(
 
 @dataclass
 class Merged:
-    """What an edit saves once merged with what others saved since its base revision."""
+    """What an edit saves once merged with what others saved since its base revision (tags
+    and documents None: the edit leaves them as they are)."""
 
     title: str
     body: str
+    tags: list[str] | None = None
+    documents: list[DocRef] | None = None
     merged_with: list[int] = field(default_factory=list)
 
 
-def page_merge(*, page: Page, title: str, body: str, base_revision: int) -> Merged:
-    """Merge an edit that started from `base_revision` with the revisions saved since, line
-    by line; raise `EditConflict` when both touch the same lines (or both retitled). `page`
-    is the page as it is now, locked by the caller."""
+def page_merge(*, page: Page, title: str, body: str, base_revision: int,
+               tags: Iterable[str] | None = None, documents: Iterable[DocRef] | None = None) -> Merged:
+    """Merge an edit that started from `base_revision` with the revisions saved since: the body
+    line by line, tags and documents as sets (what the edit added or removed since its base,
+    applied to what is there now). Raise `EditConflict` when both touch the same lines (or
+    both retitled). `page` is the page as it is now, locked by the caller."""
     if base_revision < 1 or base_revision > page.revision:
         raise ValidationError({"base_revision": "This edit started from a revision that does "
                                                 "not exist; reload the page and edit again."})
     title, body = title.strip(), _clean_body(body)
+    tags = None if tags is None else sorted({t.strip().lower() for t in tags if t.strip()})
+    documents = None if documents is None else sorted(set(documents))
     if base_revision == page.revision:
-        return Merged(title, body)
+        return Merged(title, body, tags, documents)
     base = PageRevision.objects.get(page=page, number=base_revision)
     current = PageRevision.objects.select_related("author").get(page=page, number=page.revision)
     merged = merge3(base.body, body, current.body)
     title_clash = title not in (base.title, current.title) and current.title != base.title
     if not merged.clean or title_clash:
         raise EditConflict(page=page, current=current, mine_title=title, mine_body=body)
+    try:
+        if tags is not None:
+            tags = _merge_sets(_recorded(page, base_revision, "tags"), tags,
+                               list(page.tags.values_list("name", flat=True)))
+        if documents is not None:
+            base_docs = _recorded(page, base_revision, "documents")
+            documents = _merge_sets(None if base_docs is None else [DocRef.parse(d) for d in base_docs],
+                                    documents, [DocRef.of(d) for d in _documented(page)])
+    except _Unmergeable as error:
+        raise EditConflict(page=page, current=current, mine_title=title, mine_body=body,
+                           what=str(error)) from error
     return Merged(current.title if title == base.title else title, _clean_body(merged.text),
-                  list(range(base_revision + 1, page.revision + 1)))
+                  tags, documents, list(range(base_revision + 1, page.revision + 1)))
+
+
+class _Unmergeable(Exception):
+    pass
+
+
+def _merge_sets(base: list | None, mine: list | None, current: list) -> list | None:
+    """Three-way merge of a set: what `mine` added to or removed from `base`, applied to
+    `current`. None mine: untouched. A base that did not record the set cannot be merged."""
+    if mine is None:
+        return None
+    if base is None:
+        if set(mine) == set(current):
+            return sorted(set(mine))
+        raise _Unmergeable("tags or documents")
+    base_set, mine_set = set(base), set(mine)
+    return sorted((set(current) - (base_set - mine_set)) | (mine_set - base_set))
 
 
 def _kept_hidden(page: Page, documents: Sequence[Documented], by: Person) -> list[Documented]:
@@ -238,21 +288,25 @@ def page_update(
 ) -> SaveResult:
     """Save an edit that started from `base_revision` (merged with what others saved since,
     or refused with `EditConflict`; nothing is saved then). `parent=False` leaves the parent
-    as it is; `tags` or `documents` None leave them as they are. Returns the saved page."""
+    as it is; `tags` or `documents` None leave them as they are; `documents` are those the
+    editor can see (the ones they cannot stay). Any change makes a revision, so an approval
+    of the previous one no longer counts. Returns the saved page."""
     locked = Page.objects.select_for_update().get(pk=page.pk)
     locked.space = page.space
     if locked.deleted_at is not None:
         raise ApplicationError("This page is in the trash; restore it before editing.")
-    merged = page_merge(page=locked, title=title, body=body, base_revision=base_revision)
+    mine = None if documents is None else [DocRef.of(d) for d in _kept_hidden(locked, documents, by)]
+    merged = page_merge(page=locked, title=title, body=body, base_revision=base_revision,
+                        tags=tags, documents=mine)
     new_parent = locked.parent if parent is False else parent
     _validate_page(space=locked.space, title=merged.title, slug=locked.slug, parent=new_parent,
                    page=locked)
-    changes = _save_edit(locked, merged=merged, parent=new_parent, tags=tags, by=by,
-                         documents=None if documents is None else _kept_hidden(locked, documents, by))
+    changes = _save_edit(locked, merged=merged, parent=new_parent, by=by)
     if not changes:
         return SaveResult(page=locked, changed=False)
-    if {"title", "body", "parent"} & set(changes):
-        _add_revision(locked, by=by, summary=summary, base=base_revision)
+    _add_revision(locked, by=by, summary=summary, base=base_revision,
+                  tags=merged.tags if "tags" in changes else None,
+                  documents=merged.documents if "documents" in changes else None)
     locked.save()
     _rebuild_links(locked)
     activity_record(actor=by, verb="merged and saved page" if merged.merged_with else "edited page",
@@ -260,8 +314,7 @@ def page_update(
     return SaveResult(page=locked, merged_with=merged.merged_with)
 
 
-def _save_edit(page: Page, *, merged: Merged, parent: Page | None, tags: Iterable[str] | None,
-               documents: Sequence[Documented] | None, by: Person) -> dict[str, list]:
+def _save_edit(page: Page, *, merged: Merged, parent: Page | None, by: Person) -> dict[str, list]:
     """Apply a merged edit to the locked `page` (tags and documents are saved at once; the
     caller saves the page and its revision); return what changed."""
     changes: dict[str, list] = {}
@@ -272,28 +325,32 @@ def _save_edit(page: Page, *, merged: Merged, parent: Page | None, tags: Iterabl
         changes["body"] = ["", f"{changed} lines changed"]
     if parent != page.parent:
         changes["parent"] = [str(page.parent or "—"), str(parent or "—")]
-    if tags is not None:
-        new_tags = tags_from(tags)
+    if merged.tags is not None:
         before = sorted(page.tags.values_list("name", flat=True))
-        if before != [t.name for t in new_tags]:
-            page.tags.set(new_tags)
-            changes["tags"] = [before, [t.name for t in new_tags]]
-    if documents is not None:
-        before_docs = _document_refs(page)
-        _set_documents(page, documents)
-        after_docs = sorted(str(DocRef.of(d)) for d in documents)
-        if before_docs != after_docs:
-            changes["documents"] = [before_docs, after_docs]
+        if before != merged.tags:
+            page.tags.set(tags_from(merged.tags))
+            changes["tags"] = [before, merged.tags]
+    if merged.documents is not None:
+        before_docs = _documented(page)
+        if sorted(DocRef.of(d) for d in before_docs) != merged.documents:
+            found = resolve(merged.documents, user=None)
+            after_docs = [found[ref] for ref in merged.documents if ref in found]
+            _set_documents(page, after_docs)
+            changes["documents"] = [_refs(before_docs), _refs(after_docs)]
     if changes:
         page.title, page.body, page.parent, page.updated_by = merged.title, merged.body, parent, by
         page.html = render_markdown(merged.body)
     return changes
 
 
-def _document_refs(page: Page) -> list[str]:
-    objects = [*page.documents_projects.all(), *page.documents_datasets.all(),
-               *page.documents_models.all(), *page.documents_model_versions.select_related("model")]
-    return sorted(str(DocRef.of(o)) for o in objects)
+def _documented(page: Page) -> list[Documented]:
+    return [*page.documents_projects.all(), *page.documents_datasets.all(),
+            *page.documents_models.all(), *page.documents_model_versions.select_related("model")]
+
+
+def _refs(objects: Sequence[Documented]) -> list[dict[str, str]]:
+    """What an edit's activity row names, as references hidden from readers who cannot see them."""
+    return sorted((activity_ref(o) for o in objects), key=lambda ref: (ref["type"], ref["slug"]))
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from config.exceptions import ApplicationError
 from config.web import paginate, submit
 from registry import permissions as registry_permissions
+from registry import selectors as registry_selectors
 from wiki import permissions, selectors, services
 from wiki.conformance import conformance
 from wiki.forms import PageForm, TemplateForm, resolve_documents
@@ -115,7 +116,7 @@ def page_create(request: HttpRequest, space: str) -> HttpResponse:
     form = PageForm(user=request.user, space=space_obj, initial={
         "title": title, "template": template.kind if template else "",
         "documents": format_many(documents), "parent": request.GET.get("parent", "")[:120],
-        "body": skeleton_for(template, documents, request.user),
+        "body": skeleton_for(template, documents, space_obj.project if space_obj.project_id else None),
     })
     return _editor(request, form, space_obj, template=template)
 
@@ -185,6 +186,7 @@ def page_history(request: HttpRequest, space: str, slug: str) -> HttpResponse:
     page = permissions.get_page_for_user_or_404(request.user, space_obj, slug)
     context = {"space": space_obj, "page_obj": page, "nav": "wiki",
                "page": paginate(request, selectors.revisions(page)),
+               "activity": registry_selectors.activity_for(user=request.user, target=page),
                "can_edit": permissions.can_edit_space(request.user, space_obj)}
     return render(request, "wiki/page_history.html", context)
 

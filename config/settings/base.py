@@ -113,6 +113,10 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "UTC"
 
+# --- Rules ------------------------------------------------------------------
+# Whoever creates a team leads it (and so writes in the global wiki): staff only, unless on.
+TEAMS_CREATED_BY_ANYONE = env.bool("TEAMS_CREATED_BY_ANYONE", default=False)
+
 # --- I18N / time --------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")

@@ -32,15 +32,17 @@ class ApprovalOut(serializers.ModelSerializer):
 
     class Meta:
         model = Approval
-        fields = ["id", "revision", "reviewer", "comment", "void", "created_at"]
+        fields = ["id", "revision", "reviewer", "decision", "comment", "void", "created_at"]
 
     def get_void(self, approval: Approval) -> bool:
-        return approval.revision != self.context["page"].revision
+        return approval.approves and approval.revision != self.context["page"].revision
 
 
 class ApprovalIn(InputSerializer):
     revision = serializers.IntegerField(min_value=1, max_value=MAX_INT,
-                                        help_text="The revision you read and approve (the current one).")
+                                        help_text="The revision you read and review (the current one).")
+    decision = serializers.ChoiceField(choices=Approval.Decision.choices, default=Approval.Decision.APPROVED,
+                                       help_text="approved, changes_requested (say what) or rejected.")
     comment = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
 
 

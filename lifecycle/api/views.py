@@ -112,11 +112,13 @@ class ApprovalList(wiki_views._PageView, ApiListView):
 
     @extend_schema(request=s.ApprovalIn, responses={201: s.ApprovalOut,
                                                     **error_responses(400, 401, 403, 404, 409)},
-                   description="A Reviewer of the page's project approves its current revision "
-                               "(409 for anyone else, or for an older revision).")
+                   description="A Reviewer of the page's project who wrote none of it approves "
+                               "its current revision, requests changes or rejects it (409 for anyone "
+                               "else, a Reviewer role its holder granted themselves, an author, or an "
+                               "older revision).")
     def post(self, request: Request, space: str, slug: str) -> Response:
         self.page = self._page(space, slug)
-        approval = services.page_approve(page=self.page, by=request.user, **self.input(s.ApprovalIn))
+        approval = services.page_review(page=self.page, by=request.user, **self.input(s.ApprovalIn))
         self.page.refresh_from_db(fields=["revision"])
         return self.output(s.ApprovalOut, approval, status=201)
 

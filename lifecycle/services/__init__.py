@@ -4,7 +4,7 @@ retrospectives and action items. Each records an Activity row.
 One module per concept; `from lifecycle import services` reaches them all.
 """
 
-from lifecycle.services.approvals import page_approve, review_request
+from lifecycle.services.approvals import page_approve, page_review, review_request
 from lifecycle.services.promotion import model_version_set_status
 from lifecycle.services.sprints import (
     RETROSPECTIVE_KIND,
@@ -17,7 +17,7 @@ from lifecycle.services.sprints import (
 from lifecycle.services.stages import project_stage_change, transition_check
 
 __all__ = [
-    "page_approve", "review_request", "model_version_set_status",
+    "page_approve", "page_review", "review_request", "model_version_set_status",
     "RETROSPECTIVE_KIND", "action_item_add", "action_item_update", "retrospective_body",
     "retrospective_write", "sprint_create", "project_stage_change", "transition_check",
 ]

@@ -40,7 +40,8 @@ def sprint_create(*, project: Project, starts_on: date, ends_on: date, goal: str
 
 
 def _changed_during(sprint: Sprint) -> tuple[list[Dataset], list[MLModel]]:
-    """Datasets and models of the project that the activity log shows changed in the sprint."""
+    """Datasets and models of the project that the activity log shows changed in the sprint,
+    among those every reader of the project's wiki space may see (they are written into it)."""
     start = timezone.make_aware(datetime.combine(sprint.starts_on, time.min))
     end = timezone.make_aware(datetime.combine(sprint.ends_on, time.max))
     events = Activity.objects.filter(created_at__range=(start, end))
@@ -50,10 +51,10 @@ def _changed_during(sprint: Sprint) -> tuple[list[Dataset], list[MLModel]]:
         return events.filter(target_type=types[kind]).values("target_id")
 
     project = sprint.project
-    datasets = project.datasets.filter(
+    datasets = project.datasets.seen_by_every_reader_of(project).filter(
         Q(pk__in=touched(Dataset))
         | Q(pk__in=DatasetVersion.objects.filter(pk__in=touched(DatasetVersion)).values("dataset_id")))
-    models = project.models.filter(
+    models = project.models.seen_by_every_reader_of(project).filter(
         Q(pk__in=touched(MLModel))
         | Q(pk__in=ModelVersion.objects.filter(pk__in=touched(ModelVersion)).values("model_id")))
     return list(datasets), list(models)

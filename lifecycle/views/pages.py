@@ -35,10 +35,12 @@ def page_approve(request: HttpRequest, space: str, slug: str) -> HttpResponse:
     page = get_page_for_user_or_404(request.user, wiki_services.space_open(key=space, user=request.user),
                                     slug)
     form = ApprovalForm(request.POST)
-    if submit(form, lambda: services.page_approve(page=page, by=request.user, **form.cleaned_data)):
-        messages.success(request, f"You approved revision {form.cleaned_data['revision']}.")
+    review = submit(form, lambda: services.page_review(page=page, by=request.user, **form.cleaned_data))
+    if review:
+        messages.success(request, f"{review.get_decision_display()}: revision {review.revision}.")
     else:
-        for error in form.non_field_errors() + form.errors.get("revision", []):
+        for error in form.non_field_errors() + [e for name in ("revision", "decision", "comment")
+                                                for e in form.errors.get(name, [])]:
             messages.error(request, error)
     return redirect(page)
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from registry import services
 from registry.demo.data import (
     ABANDON_REASON,
+    ADMIN,
     DATASET_TOPICS,
     DEMO_PASSWORD,
     MODELS,
@@ -66,7 +67,7 @@ def seed_registry() -> Seeded:
     """
     rng = random.Random(42)
     people = _people()
-    teams = _teams(people, people["amara"])
+    teams = _teams(people, people[ADMIN[0]])
     datasets = _datasets(teams, people, rng)
     projects = _projects(teams, datasets, people)
     production = _models(projects, datasets, people, rng)
@@ -79,12 +80,14 @@ def seed_registry() -> Seeded:
 
 def _people() -> dict[str, Person]:
     people = {}
-    for username, display, title, _team, _level in PEOPLE:
+    everyone = [(username, display, title, False) for username, display, title, _t, _l in PEOPLE]
+    for username, display, title, is_staff in [*everyone, (*ADMIN, True)]:
         first, _, last = display.partition(" ")
         person, created = Person.objects.get_or_create(
             username=username,
             defaults={"display_name": display, "title": title, "first_name": first,
-                      "last_name": last, "email": f"{username}@almanac.example"},
+                      "last_name": last, "email": f"{username}@almanac.example",
+                      "is_staff": is_staff},
         )
         if created:
             person.set_password(DEMO_PASSWORD)
@@ -98,7 +101,7 @@ def _teams(people: dict[str, Person], admin: Person) -> dict[str, Team]:
     for slug, name, description in TEAMS:
         lead = next(p for p in PEOPLE if p[3] == slug and p[4] == "lead")
         team = Team.objects.filter(slug=slug).first() or services.team_create(
-            slug=slug, name=name, description=description, by=people[lead[0]])
+            slug=slug, name=name, description=description, by=admin, lead=people[lead[0]])
         teams[slug] = team
     for username, _display, _title, team_slug, level in PEOPLE:
         if not Membership.objects.filter(team=teams[team_slug], person=people[username]).exists():
@@ -233,15 +236,10 @@ def _version(dataset: Dataset, number: int) -> DatasetVersion:
 
 
 def _roles(people: dict[str, Person], projects: dict[str, Project]) -> None:
+    """Roles on projects, datasets and models, granted by the administrator (nobody grants
+    themselves the Reviewer or Owner role)."""
     getters = {"project": Project, "dataset": Dataset, "model": MLModel}
     for username, role_slug, kind, slug in ROLES:
         target = getters[kind].objects.get(slug=slug)
         services.role_assign(role=Role.objects.get(slug=role_slug), person=people[username],
-                             target=target, by=_lead_of(target))
-
-
-def _lead_of(target: Project | Dataset | MLModel) -> Person:
-    """Who grants roles on `target` in the demo: a lead of the team that owns it."""
-    team_id = target.project.team_id if isinstance(target, MLModel) else target.team_id
-    return Membership.objects.filter(team_id=team_id, level="lead").select_related(
-        "person").first().person
+                             target=target, by=people[ADMIN[0]])

@@ -20,6 +20,10 @@ PEOPLE = [
     ("kofi", "Kofi Mensah", "Data Engineer", "platform-ml", "member"),
 ]
 
+# Creates the teams and names their leads; signs in like everyone (olivia / demo) to try what
+# only staff may do: override a gate with a reason, edit the gate requirements in the admin.
+ADMIN = ("olivia", "Olivia Bennett", "Almanac administrator")
+
 TEAMS = [
     ("risk-ml", "Risk ML", "Fraud, credit and payment-risk models for the lending products."),
     ("customer-insights", "Customer Insights",

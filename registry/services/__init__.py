@@ -3,7 +3,13 @@
 One module per entity; `from registry import services` reaches them all.
 """
 
-from registry.services.common import activity_record, record_update, save_validated, tags_from
+from registry.services.common import (
+    activity_record,
+    activity_ref,
+    record_update,
+    save_validated,
+    tags_from,
+)
 from registry.services.datasets import (
     dataset_columns_set,
     dataset_create,
@@ -17,7 +23,7 @@ from registry.services.roles import role_assign, role_create, role_unassign
 from registry.services.teams import membership_remove, membership_set, team_create, team_update
 
 __all__ = [
-    "activity_record", "record_update", "save_validated", "tags_from",
+    "activity_record", "activity_ref", "record_update", "save_validated", "tags_from",
     "dataset_columns_set", "dataset_create", "dataset_update", "dataset_version_add",
     "model_create", "model_update", "model_version_add",
     "person_update",

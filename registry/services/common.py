@@ -21,35 +21,51 @@ from registry.models import (
     Project,
     RoleAssignment,
     Tag,
-    Visibility,
 )
 
 
-def activity_scope(target: object) -> Project | None:
-    """The private boundary an object lives under, stored on its Activity rows."""
-    project = None
+def activity_home(target: object) -> Project | None:
+    """The project an object lives under (None when it lives under none), stored on its
+    Activity rows: whether a row of an object the registry does not know (a page, a sprint) is
+    read is decided from it when the row is read."""
     if isinstance(target, Project):
-        project = target
-    elif isinstance(target, Dataset):
-        project = target.home_project
-    elif isinstance(target, DatasetVersion):
-        project = target.dataset.home_project
-    elif isinstance(target, MLModel):
-        project = target.project
-    elif isinstance(target, ModelVersion):
-        project = target.model.project
-    elif isinstance(target, RoleAssignment):
-        return activity_scope(target.target)
-    elif hasattr(target, "activity_scope"):
-        return target.activity_scope()
-    if project is not None and project.visibility == Visibility.PRIVATE:
-        return project
+        return target
+    if isinstance(target, Dataset):
+        return target.home_project
+    if isinstance(target, DatasetVersion):
+        return target.dataset.home_project
+    if isinstance(target, MLModel):
+        return target.project
+    if isinstance(target, ModelVersion):
+        return target.model.project
+    if isinstance(target, RoleAssignment):
+        return activity_home(target.target)
+    if hasattr(target, "activity_home"):
+        return target.activity_home()
     return None
+
+
+REF_TYPES: dict[type, str] = {Project: "project", Dataset: "dataset", MLModel: "model",
+                              DatasetVersion: "dataset_version", ModelVersion: "model_version"}
+
+
+def activity_ref(obj: Model, *, note: str = "") -> dict[str, str]:
+    """A project, dataset, model or version named in an Activity's `changes`, kept as a
+    reference so that a reader who cannot see it is shown only its kind
+    (registry.selectors.visible_changes)."""
+    kind = REF_TYPES[type(obj)]
+    if isinstance(obj, DatasetVersion):
+        slug = f"{obj.dataset.slug}@{obj.label}"
+    elif isinstance(obj, ModelVersion):
+        slug = f"{obj.model.slug}@{obj.number}"
+    else:
+        slug = obj.slug
+    return {"type": kind, "slug": slug, "name": f"{obj} ({note})" if note else str(obj)}
 
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Model):
-        return str(value)
+        return activity_ref(value) if type(value) in REF_TYPES else str(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (list, tuple, set)):
@@ -68,7 +84,7 @@ def activity_record(
         target_id=target.pk,
         target_repr=str(target)[:255],
         target_url=url,
-        scope_project=activity_scope(target),
+        scope_project=activity_home(target),
         changes=changes or {},
     )
 

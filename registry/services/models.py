@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from config.exceptions import ApplicationError
 from registry.models import DatasetVersion, Lineage, MLModel, ModelVersion, Person, Project
-from registry.services.common import activity_record, record_update, save_validated
+from registry.services.common import activity_record, activity_ref, record_update, save_validated
 
 
 @transaction.atomic
@@ -62,7 +62,7 @@ def model_version_add(
     _lineage_add(version, lineage)
     MLModel.objects.filter(pk=model.pk).update(updated_at=timezone.now())
     activity_record(actor=by, verb="added version", target=version,
-                    changes={"lineage": [None, [f"{dv} ({use})" for dv, use in lineage]]}
+                    changes={"lineage": [None, [activity_ref(dv, note=use) for dv, use in lineage]]}
                     if lineage else {})
     return version
 

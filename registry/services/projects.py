@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from config.exceptions import ApplicationError
 from registry.models import Dataset, Person, Project, Stage, StageTransition, Team
-from registry.services.common import activity_record, record_update, save_validated
+from registry.services.common import activity_record, activity_ref, record_update, save_validated
 
 
 @transaction.atomic
@@ -37,10 +37,17 @@ def project_update(
         raise ApplicationError("Change the stage through a transition, not an edit.")
     record_update(project, by=by, fields=fields)
     if datasets is not None:
-        before = set(project.datasets.values_list("slug", flat=True))
-        after = {d.slug for d in datasets}
-        if before != after:
-            project.datasets.set(datasets)
-            activity_record(actor=by, verb="linked datasets", target=project,
-                            changes={"datasets": [sorted(before), sorted(after)]})
+        current = list(project.datasets.all())
+        # an edit changes only the links its author can see: hidden ones stay
+        visible = set(Dataset.objects.visible_to(by).filter(pk__in=[d.pk for d in current])
+                      .values_list("pk", flat=True))
+        after = {d.pk: d for d in [*datasets, *(d for d in current if d.pk not in visible)]}
+        if set(after) != {d.pk for d in current}:
+            project.datasets.set(list(after.values()))
+            activity_record(actor=by, verb="linked datasets", target=project, changes={
+                "datasets": [_refs(current), _refs(after.values())]})
     return project
+
+
+def _refs(datasets: Iterable[Dataset]) -> list[dict[str, str]]:
+    return sorted((activity_ref(d) for d in datasets), key=lambda ref: ref["slug"])

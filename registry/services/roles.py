@@ -26,12 +26,15 @@ def role_assign(
 ) -> RoleAssignment:
     if not permissions.can_assign_roles(by, target):
         raise PermissionDenied
+    refusal = permissions.role_grant_refusal(by, role, person, target)
+    if refusal:
+        raise ApplicationError(refusal)
     key = {"project": Project, "dataset": Dataset, "model": MLModel}
     field = next(name for name, cls in key.items() if isinstance(target, cls))
     existing = RoleAssignment.objects.filter(role=role, person=person, **{field: target}).first()
     if existing:
         raise ApplicationError(f"{person} already holds {role} on {target}.")
-    assignment = RoleAssignment(role=role, person=person, **{field: target})
+    assignment = RoleAssignment(role=role, person=person, granted_by=by, **{field: target})
     save_validated(assignment)
     activity_record(actor=by, verb="assigned role", target=target,
                     changes={"role": [None, f"{role.name}: {person.username}"]})

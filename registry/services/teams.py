@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from config.exceptions import ApplicationError
+from registry import permissions
 from registry.models import Membership, Person, Team
 from registry.services.common import activity_record, record_update, save_validated
 
 
 @transaction.atomic
-def team_create(*, slug: str, name: str, description: str = "", by: Person) -> Team:
+def team_create(*, slug: str, name: str, description: str = "", by: Person,
+                lead: Person | None = None) -> Team:
+    """Create a team led by `lead` (by default whoever creates it)."""
+    if not permissions.can_create_team(by):
+        raise PermissionDenied
     team = Team(slug=slug, name=name, description=description)
     save_validated(team)
-    Membership.objects.create(team=team, person=by, level=Membership.Level.LEAD)
+    Membership.objects.create(team=team, person=lead or by, level=Membership.Level.LEAD)
     activity_record(actor=by, verb="created", target=team)
     return team
 

@@ -99,5 +99,7 @@ def change_value(value: Any) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(change_value(v) for v in value)
+    if isinstance(value, dict):  # a reference to an object (registry.services.activity_ref)
+        return str(value.get("name", ""))
     return str(value)

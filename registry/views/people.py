@@ -11,7 +11,7 @@ from config.web import form_page, list_page, posted, submit
 from registry import selectors, services
 from registry.filters import PersonFilter
 from registry.forms import PersonForm
-from registry.models import Activity, Person, RoleAssignment
+from registry.models import Person, RoleAssignment
 
 
 @login_required
@@ -29,8 +29,7 @@ def person_detail(request: HttpRequest, username: str) -> HttpResponse:
         "memberships": person.memberships.select_related("team"),
         "roles": RoleAssignment.objects.visible_to(request.user)
         .filter(person=person).select_related("role", "project", "dataset", "model"),
-        "activity": Activity.objects.visible_to(request.user).filter(actor=person)
-        .select_related("actor")[:30],
+        "activity": selectors.recent_activity(user=request.user, actor=person, limit=30),
         "is_me": person.pk == request.user.pk,
     }
     return render(request, "registry/person_detail.html", context)

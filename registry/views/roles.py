@@ -41,6 +41,7 @@ def role_unassign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def activity_list(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     target = permissions.get_target_for_user_or_404(request.user, kind, slug)
-    page = paginate(request, selectors.activity_for(user=request.user, target=target, limit=None))
+    page = paginate(request, selectors.activity_of(user=request.user, target=target))
+    page.object_list = selectors.visible_changes(page.object_list, user=request.user)
     return render(request, "registry/activity_list.html",
                   {"target": target, "page": page, "nav": f"{kind}s"})

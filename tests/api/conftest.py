@@ -6,25 +6,12 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from accounts.services import api_token_create
-
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counts():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def token_client(db) -> Callable[..., APIClient]:
-    def make(user, *, read_only: bool = False) -> APIClient:
-        _, token = api_token_create(user=user, name="test", read_only=read_only)
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
-        return client
-
-    return make
 
 
 @pytest.fixture

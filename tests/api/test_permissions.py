@@ -55,17 +55,17 @@ READ_INDEXES = list(range(15))
 WRITES = [
     ("patch", "/api/v1/projects/secret/", {"summary": "Changed."}, 200),
     ("post", "/api/v1/projects/secret/transitions/", {"stage": "data_discovery"}, 201),
-    ("post", "/api/v1/projects/secret/roles/", {"role": "reviewer", "person": "alice"}, 201),
+    ("post", "/api/v1/projects/secret/roles/", {"role": "data-scientist", "person": "alice"}, 201),
     ("delete", "/api/v1/projects/secret/roles/{project}/", None, 204),
     ("patch", "/api/v1/datasets/secret-data/", {"description": "Changed."}, 200),
     ("put", "/api/v1/datasets/secret-data/columns/", {"columns": [{"name": "a", "dtype": "int"}]}, 200),
     ("post", "/api/v1/datasets/secret-data/versions/", {"label": "v2"}, 201),
-    ("post", "/api/v1/datasets/secret-data/roles/", {"role": "reviewer", "person": "alice"}, 201),
+    ("post", "/api/v1/datasets/secret-data/roles/", {"role": "data-scientist", "person": "alice"}, 201),
     ("delete", "/api/v1/datasets/secret-data/roles/{dataset}/", None, 204),
     ("patch", "/api/v1/models/secret-model/", {"framework": "torch"}, 200),
     ("post", "/api/v1/models/secret-model/versions/", {"status": "candidate"}, 201),
     ("patch", "/api/v1/models/secret-model/versions/1/", {"status": "staging"}, 200),
-    ("post", "/api/v1/models/secret-model/roles/", {"role": "reviewer", "person": "alice"}, 201),
+    ("post", "/api/v1/models/secret-model/roles/", {"role": "data-scientist", "person": "alice"}, 201),
     ("delete", "/api/v1/models/secret-model/roles/{model}/", None, 204),
 ]
 

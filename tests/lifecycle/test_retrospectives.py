@@ -117,3 +117,33 @@ def test_private_retrospectives_and_items_stay_private(private_project, member, 
     assert not selectors.overdue_retrospectives(user=outsider).exists()
     assert not selectors.lessons(user=outsider).exists()
     assert selectors.lessons(user=member).exists()
+
+
+def test_the_prefill_writes_only_what_every_reader_of_the_space_may_see(
+        client, project, dataset, private_dataset, member, outsider, sprint, model):
+    """Issue #11, finding 13: the project is internal; a dataset it uses lives in a private one."""
+    from search import engine
+
+    project.datasets.add(dataset, private_dataset)
+    registry_services.dataset_version_add(dataset=dataset, label="2026.11", by=member)
+    registry_services.dataset_version_add(dataset=private_dataset, label="2026.11", by=member)
+
+    page = services.retrospective_write(sprint=sprint, by=member)
+    assert "[[dataset:transactions]]" in page.body
+    assert "secret-data" not in page.body and "Secret data" not in page.body
+    client.force_login(outsider)
+    assert "secret-data" not in client.get(page.get_absolute_url()).content.decode()
+    assert engine.search(user=outsider, q="secret").total == 0
+
+
+def test_a_model_card_prefill_names_no_dataset_hidden_from_the_readers_of_its_space(
+        client, member, model, private_dataset):
+    from tests.factories import DatasetVersionFactory, ModelVersionFactory
+
+    hidden = DatasetVersionFactory(dataset=private_dataset, label="v1", created_by=member)
+    version = ModelVersionFactory(model=model, number=1, created_by=member)
+    version.lineage.create(dataset_version=hidden, use="training")
+    client.force_login(member)  # sees the private dataset; the readers of the space do not all
+    form = client.get("/wiki/project-fraud/new/?template=model-card&documents=model:scorer")
+    body = form.context["form"].initial["body"]
+    assert "Facts from Almanac about [[model:scorer]]" in body and "secret-data" not in body

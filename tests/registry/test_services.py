@@ -1,11 +1,11 @@
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 
 from config.exceptions import ApplicationError
 from lifecycle import services as lifecycle_services
 from registry import services
-from registry.models import Activity, DatasetVersion, Membership, ModelVersion, Project, Stage
+from registry.models import Activity, DatasetVersion, Membership, ModelVersion, Project, Stage, Team
 
 
 def test_creating_a_project_records_its_first_stage_and_the_activity(team, member):
@@ -149,9 +149,23 @@ def test_tags_are_normalised_and_shared(team, member):
     assert a.tags.get(name="churn") == b.tags.get()
 
 
-def test_a_team_creator_becomes_its_lead(member):
-    team = services.team_create(slug="new", name="New", by=member)
-    assert Membership.objects.get(team=team, person=member).level == "lead"
+def test_a_team_creator_becomes_its_lead(staff):
+    team = services.team_create(slug="new", name="New", by=staff)
+    assert Membership.objects.get(team=team, person=staff).level == "lead"
+
+
+def test_staff_create_a_team_for_its_lead(staff, member):
+    team = services.team_create(slug="new", name="New", by=staff, lead=member)
+    assert list(team.memberships.values_list("person__username", "level")) == [("member", "lead")]
+
+
+def test_only_staff_create_teams_so_nobody_raises_their_own_rights(member, settings):
+    """Part 7, finding 14: a team's creator leads it and writes in the global wiki."""
+    with pytest.raises(PermissionDenied):
+        services.team_create(slug="mine", name="Mine", by=member)
+    assert not Team.objects.filter(slug="mine").exists()
+    settings.TEAMS_CREATED_BY_ANYONE = True
+    assert services.team_create(slug="mine", name="Mine", by=member).slug == "mine"
 
 
 def test_the_last_lead_cannot_leave(team, lead):
@@ -162,15 +176,15 @@ def test_the_last_lead_cannot_leave(team, lead):
     assert Membership.objects.get(team=team, person=lead).level == "lead"
 
 
-def test_a_role_cannot_be_held_twice(project, member, role):
-    services.role_assign(role=role("owner"), person=member, target=project, by=member)
+def test_a_role_cannot_be_held_twice(project, lead, member, role):
+    services.role_assign(role=role("owner"), person=member, target=project, by=lead)
     with pytest.raises(ApplicationError):
-        services.role_assign(role=role("owner"), person=member, target=project, by=member)
+        services.role_assign(role=role("owner"), person=member, target=project, by=lead)
 
 
-def test_a_person_may_hold_several_roles(project, member, role):
-    services.role_assign(role=role("owner"), person=member, target=project, by=member)
-    services.role_assign(role=role("reviewer"), person=member, target=project, by=member)
+def test_a_person_may_hold_several_roles(project, lead, member, role):
+    services.role_assign(role=role("owner"), person=member, target=project, by=lead)
+    services.role_assign(role=role("reviewer"), person=member, target=project, by=lead)
     assert project.role_assignments.filter(person=member).count() == 2
 
 

@@ -151,8 +151,8 @@ def test_a_refused_transition_is_explained_and_changes_nothing(client, member, p
     assert not project.transitions.exists()
 
 
-def test_role_assignment_from_the_project_page(client, member, project, outsider, role):
-    client.force_login(member)
+def test_role_assignment_from_the_project_page(client, lead, project, outsider, role):
+    client.force_login(lead)
     response = client.post(f"/projects/{project.slug}/roles/",
                            {"role": role("reviewer").pk, "person": outsider.pk})
     assert response.status_code == 302

@@ -95,10 +95,10 @@ def test_an_outsider_sees_no_private_result_and_no_private_count(outsider, membe
 
 
 def test_private_models_and_projects_stay_hidden_but_role_holders_see_them(
-        outsider, private_model, private_project, role, member):
+        outsider, private_model, private_project, role, lead):
     assert engine.search(user=outsider, q="secret").total == 0
     services.role_assign(role=role("reviewer"), person=outsider, target=private_model,
-                         by=member)
+                         by=lead)
     assert titles(engine.search(user=outsider, q="secret")) == ["Secret model"]
 
 

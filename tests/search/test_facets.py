@@ -68,10 +68,10 @@ def test_filtered_facet_counts_never_count_a_private_dataset(outsider, member, t
 
 
 def test_a_role_on_a_dataset_in_a_private_project_counts_in_the_plain_catalog(
-        outsider, private_dataset, role, member):
+        outsider, private_dataset, role, lead):
     assert engine.search(user=outsider, types=["dataset"]).total == 0
     services.role_assign(role=role("reviewer"), person=outsider, target=private_dataset,
-                         by=member)
+                         by=lead)
     seen = engine.search(user=outsider, types=["dataset"])
     assert titles(seen) == ["Secret data"] and seen.total == 1
     assert sum(counts(seen, "team").values()) == 1
