@@ -6,6 +6,7 @@ import pytest
 
 from lifecycle import services as lifecycle_services
 from registry.models import Project, Stage
+from tests.browser.axe import assert_accessible
 from tests.factories import ModelVersionFactory
 from wiki.models import Page
 
@@ -17,6 +18,7 @@ def _browser_of(browser, live_server, username: str):
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto("/accounts/login/")
+    assert_accessible(page)
     page.fill("#id_username", username)
     page.fill("#id_password", "pw")
     page.click("button[type=submit]")
@@ -32,6 +34,7 @@ def test_two_people_edit_the_same_page_and_neither_edit_is_lost(browser, live_se
     alice, bob = (_browser_of(browser, live_server, name) for name in ("member", "lead"))
     alice.goto(url)
     bob.goto(url)
+    assert_accessible(alice)
 
     alice.fill("#id_body", alice.input_value("#id_body").replace("Losses grow.", "Losses grew 30%."))
     alice.click("button[name=save]")
@@ -39,6 +42,7 @@ def test_two_people_edit_the_same_page_and_neither_edit_is_lost(browser, live_se
     bob.click("button[name=save]")
 
     assert "merged" in bob.content()
+    assert_accessible(bob, state="merged")
     doc.refresh_from_db()
     assert "Losses grew 30%." in doc.body and "EU data; no PANs." in doc.body
     assert doc.revision == 3
@@ -53,6 +57,7 @@ def test_two_people_edit_the_same_page_and_neither_edit_is_lost(browser, live_se
     assert bob.locator("#conflict").is_visible()
     assert "Losses: 30%." in bob.locator("#current-text").inner_text()
     assert "Losses: +30%." in bob.input_value("#id_body")
+    assert_accessible(bob, state="edit conflict")
     doc.refresh_from_db()
     assert "Losses: 30%." in doc.body and doc.revision == 4
 
@@ -62,8 +67,10 @@ def test_two_people_edit_the_same_page_and_neither_edit_is_lost(browser, live_se
     assert "Losses: +30% (both)." in doc.body and doc.revision == 5
 
     bob.goto(f"{doc.get_absolute_url()}history/")
+    assert_accessible(bob)
     bob.goto(f"{doc.get_absolute_url()}diff/?a=1&b=5")
     assert "Losses grow." in bob.content() and "Losses: +30% (both)." in bob.content()
+    assert_accessible(bob)
 
 
 def test_a_project_moves_to_deployment_once_its_docs_are_written_and_approved(
@@ -75,12 +82,15 @@ def test_a_project_moves_to_deployment_once_its_docs_are_written_and_approved(
     page = _browser_of(browser, live_server, "member")
 
     page.goto(project.get_absolute_url())
+    assert_accessible(page)
     page.select_option("#id_stage", "deployment")
     page.click("#transition button[type=submit]")
     assert "Cannot enter Deployment" in page.content()
     assert Project.objects.get(pk=project.pk).stage == Stage.VALIDATION
+    assert_accessible(page, state="refused stage move")
 
     page.click("#gates >> text=Start the ethics & bias review")
+    assert_accessible(page)
     body = page.input_value("#id_body")
     for section in ("Sensitive attributes", "Potential harms", "Fairness metrics by group",
                     "Mitigations", "Reviewer sign-off"):
@@ -88,20 +98,25 @@ def test_a_project_moves_to_deployment_once_its_docs_are_written_and_approved(
                             f"Our {section.lower()}.")
     page.fill("#id_body", body)
     page.click("button[name=save]")
+    assert_accessible(page)
     page.click("#approval >> text=Request review")
     review = Page.objects.get(template__kind="ethics-bias-review")
 
     approver = _browser_of(browser, live_server, "reviewer")
     approver.goto(review.get_absolute_url())
+    assert_accessible(approver, state="as its reviewer")
     approver.click("#approval button[type=submit]")
     assert "Approved by" in approver.locator("#approval").inner_text()
+    assert_accessible(approver, state="approved")
 
     page.goto(project.get_absolute_url())
     page.select_option("#id_stage", "deployment")
     page.click("#transition button[type=submit]")
     assert "Deployment" in page.locator("#stage").inner_text()
+    assert_accessible(page)
     page.goto("/board/")
     assert project.name in page.locator('[data-stage="deployment"]').inner_text()
+    assert_accessible(page)
 
 
 def test_writing_the_next_retrospective_carries_open_items_over(browser, live_server, member,
@@ -116,6 +131,8 @@ def test_writing_the_next_retrospective_carries_open_items_over(browser, live_se
     page = _browser_of(browser, live_server, "member")
     page.goto(f"/projects/{project.slug}/sprints/2/")
     assert "Add a holdout set" in page.locator("body").inner_text()
+    assert_accessible(page)
     page.click("#write-retro")
     assert "Add a holdout set" in page.input_value("#id_body")
     assert "carried over from sprint 1" in page.input_value("#id_body")
+    assert_accessible(page)
