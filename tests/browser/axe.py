@@ -87,7 +87,7 @@ def describe(violations: list[dict]) -> str:
     for violation in violations:
         lines.append(f"  {violation['id']} [{violation['impact']}]: {violation['help']}")
         for node in violation["nodes"]:
-            lines.append(f"    - {node['target']}    {node['html']}")
+            lines.append(f"    - {node['target']}    {' '.join(node['html'].split())}")
             if node.get("summary"):
                 lines.append(f"        {' '.join(node['summary'].split())[:240]}")
     return "\n".join(lines)
@@ -102,6 +102,7 @@ def assert_accessible(page: Any, *, state: str = "") -> None:
         warnings.warn(MISSING, AxeMissingWarning, stacklevel=2)
         return
     violations = axe_violations(page)
-    where = page.url + (f" ({state})" if state else "")
-    assert not violations, f"axe-core: {len(violations)} WCAG 2.1 A/AA violation(s) on {where}\n" + \
-        describe(violations)
+    if violations:
+        where = page.url + (f" ({state})" if state else "")
+        pytest.fail(f"axe-core: {len(violations)} WCAG 2.1 A/AA violation(s) on {where}\n"
+                    + describe(violations), pytrace=False)
