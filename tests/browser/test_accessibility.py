@@ -27,7 +27,7 @@ def _sign_in(page, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", "demo")
     page.click("button[type=submit]")
-    page.wait_for_url("**/")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 @pytest.fixture

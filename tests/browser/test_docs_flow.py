@@ -22,7 +22,7 @@ def _browser_of(browser, live_server, username: str):
     page.fill("#id_username", username)
     page.fill("#id_password", "pw")
     page.click("button[type=submit]")
-    page.wait_for_url("**/")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
     return page
 
 
