@@ -103,8 +103,8 @@ def test_every_page_of_the_web_ui_passes_axe(page, demo, lead_page):
 def test_the_states_that_matter_pass_axe(page, demo, browser, live_server):
     findings = Findings()
 
-    def visit(url: str, state: str) -> None:
-        page.goto(url)
+    def visit(url: str, state: str, status: int = 200) -> None:
+        assert page.goto(url).status == status, url
         findings.check(page, f"{url} ({state})")
 
     visit("/datasets/?tag=payments", "catalog filtered by a tag")
@@ -116,8 +116,8 @@ def test_the_states_that_matter_pass_axe(page, demo, browser, live_server):
     visit("/search/?q=frad", "a misspelt search")
     visit("/projects/?q=zzzqqq", "a list filtered to nothing")
     visit("/action-items/?overdue=on", "overdue action items")
-    visit("/no/such/page/", "the 404 page")
-    visit("/projects/churn-prediction/edit/", "the 403 page")
+    visit("/no/such/page/", "the 404 page", status=404)
+    visit("/projects/churn-prediction/edit/", "the 403 page", status=403)
     visit("/wiki/project-churn-prediction/churn-prediction-ethics-bias-review/",
           "a page demo may approve, as its Reviewer")
 
@@ -126,19 +126,24 @@ def test_the_states_that_matter_pass_axe(page, demo, browser, live_server):
     page.fill("#id_label", "2027.01")
     page.fill("#id_row_count", "-3")
     page.click("button:has-text('Save')")
+    assert page.locator("#id_row_count_errors").is_visible()
     findings.check(page, "a dataset version form with errors")
     page.goto("/projects/new/")
     page.click("form.stacked button[type=submit]")
+    assert page.locator(".field.has-error").count() >= 2
     findings.check(page, "an empty project form")
     page.goto("/people/me/tokens/")
     page.click("form.stacked button[type=submit]")
+    assert page.locator("#id_name_errors").is_visible()
     findings.check(page, "the token form with errors")
     page.fill("#id_name", "notebook")
     page.click("form.stacked button[type=submit]")
+    assert page.locator("#new-token-value").is_visible()
     findings.check(page, "a token just created, shown once")
     page.goto(f"/wiki/{demo.space.key}/new/?template=model-card")
     page.fill("#id_title", "")
     page.click("button[name=save]")
+    assert page.locator("#id_title_errors").is_visible()
     findings.check(page, "a new wiki page without a title")
     page.goto(f"/wiki/{demo.space.key}/new/")
     page.fill("#id_body", "## Preview me\n\n- [ ] a task\n")
@@ -174,15 +179,17 @@ def test_the_states_that_matter_pass_axe(page, demo, browser, live_server):
     visit(f"/wiki/{demo.space.key}/trash/", "the trash with a page in it")
 
     # signed out
-    signed_out = browser.new_context(base_url=live_server.url).new_page()
-    for url, state in [("/accounts/login/", "signed out"),
-                       ("/accounts/password_reset/", "signed out")]:
-        signed_out.goto(url)
-        findings.check(signed_out, f"{url} ({state})")
-    signed_out.goto("/accounts/login/")
-    signed_out.fill("#id_username", "demo")
-    signed_out.fill("#id_password", "wrong")
-    signed_out.click("button[type=submit]")
-    findings.check(signed_out, "the sign-in form after a wrong password")
-    signed_out.context.close()
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        signed_out = context.new_page()
+        for url in ["/accounts/login/", "/accounts/password_reset/"]:
+            signed_out.goto(url)
+            findings.check(signed_out, f"{url} (signed out)")
+        signed_out.goto("/accounts/login/")
+        signed_out.fill("#id_username", "demo")
+        signed_out.fill("#id_password", "wrong")
+        signed_out.click("button[type=submit]")
+        findings.check(signed_out, "the sign-in form after a wrong password")
+    finally:
+        context.close()
     findings.assert_none()

@@ -13,25 +13,36 @@ from wiki.models import Page
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _browser_of(browser, live_server, username: str):
-    context = browser.new_context(base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/accounts/login/")
-    assert_accessible(page)
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw")
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-    return page
+@pytest.fixture
+def browser_of(browser, live_server):
+    """A browser of its own for each person, signed in; all closed when the test ends (so no
+    request of theirs reaches the live server after its database is gone)."""
+    contexts = []
+
+    def browser_of(username: str):
+        context = browser.new_context(base_url=live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto("/accounts/login/")
+        assert_accessible(page)
+        page.fill("#id_username", username)
+        page.fill("#id_password", "pw")
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        return page
+
+    yield browser_of
+    for context in contexts:
+        context.close()
 
 
-def test_two_people_edit_the_same_page_and_neither_edit_is_lost(browser, live_server, lead, member,
-                                                                project, write):
+def test_two_people_edit_the_same_page_and_neither_edit_is_lost(browser_of, lead, member, project,
+                                                                write):
     doc = write("project-charter", project, by=member,
                 **{"Problem statement": "Losses grow.", "Constraints": "EU data only."})
     url = f"{doc.get_absolute_url()}edit/"
-    alice, bob = (_browser_of(browser, live_server, name) for name in ("member", "lead"))
+    alice, bob = (browser_of(name) for name in ("member", "lead"))
     alice.goto(url)
     bob.goto(url)
     assert_accessible(alice)
@@ -74,12 +85,12 @@ def test_two_people_edit_the_same_page_and_neither_edit_is_lost(browser, live_se
 
 
 def test_a_project_moves_to_deployment_once_its_docs_are_written_and_approved(
-        browser, live_server, member, reviewer, project, model, write):
+        browser_of, member, reviewer, project, model, write):
     Project.objects.filter(pk=project.pk).update(stage=Stage.VALIDATION)
     ModelVersionFactory(model=model, created_by=member)
     write("model-card", model, by=member)
     write("deployment-runbook", project, by=member)
-    page = _browser_of(browser, live_server, "member")
+    page = browser_of("member")
 
     page.goto(project.get_absolute_url())
     assert_accessible(page)
@@ -102,7 +113,7 @@ def test_a_project_moves_to_deployment_once_its_docs_are_written_and_approved(
     page.click("#approval >> text=Request review")
     review = Page.objects.get(template__kind="ethics-bias-review")
 
-    approver = _browser_of(browser, live_server, "reviewer")
+    approver = browser_of("reviewer")
     approver.goto(review.get_absolute_url())
     assert_accessible(approver, state="as its reviewer")
     approver.click("#approval button[type=submit]")
@@ -119,8 +130,7 @@ def test_a_project_moves_to_deployment_once_its_docs_are_written_and_approved(
     assert_accessible(page)
 
 
-def test_writing_the_next_retrospective_carries_open_items_over(browser, live_server, member,
-                                                                 project):
+def test_writing_the_next_retrospective_carries_open_items_over(browser_of, member, project):
     today = date.today()
     first = lifecycle_services.sprint_create(project=project, starts_on=today - timedelta(days=30),
                                              ends_on=today - timedelta(days=17), by=member)
@@ -128,7 +138,7 @@ def test_writing_the_next_retrospective_carries_open_items_over(browser, live_se
                                      ends_on=today - timedelta(days=3), by=member)
     lifecycle_services.action_item_add(sprint=first, text="Add a holdout set", owner=member,
                                        by=member)
-    page = _browser_of(browser, live_server, "member")
+    page = browser_of("member")
     page.goto(f"/projects/{project.slug}/sprints/2/")
     assert "Add a holdout set" in page.locator("body").inner_text()
     assert_accessible(page)
