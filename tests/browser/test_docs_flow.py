@@ -49,6 +49,7 @@ def test_two_people_edit_the_same_page_and_neither_edit_is_lost(browser_of, lead
 
     alice.fill("#id_body", alice.input_value("#id_body").replace("Losses grow.", "Losses grew 30%."))
     alice.click("button[name=save]")
+    assert_accessible(alice, state="saved")
     bob.fill("#id_body", bob.input_value("#id_body").replace("EU data only.", "EU data; no PANs."))
     bob.click("button[name=save]")
 
@@ -76,6 +77,7 @@ def test_two_people_edit_the_same_page_and_neither_edit_is_lost(browser_of, lead
     bob.click("button[name=save]")
     doc.refresh_from_db()
     assert "Losses: +30% (both)." in doc.body and doc.revision == 5
+    assert_accessible(bob, state="saved after a conflict")
 
     bob.goto(f"{doc.get_absolute_url()}history/")
     assert_accessible(bob)
@@ -111,6 +113,7 @@ def test_a_project_moves_to_deployment_once_its_docs_are_written_and_approved(
     page.click("button[name=save]")
     assert_accessible(page)
     page.click("#approval >> text=Request review")
+    assert_accessible(page, state="review requested")
     review = Page.objects.get(template__kind="ethics-bias-review")
 
     approver = browser_of("reviewer")
