@@ -11,6 +11,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import RequestFactory
+from django.views.defaults import server_error
 
 from accounts.services import api_token_create
 from registry.models import Person, Team
@@ -118,6 +120,9 @@ def test_the_states_that_matter_pass_axe(page, demo, browser, live_server):
     visit("/action-items/?overdue=on", "overdue action items")
     visit("/no/such/page/", "the 404 page", status=404)
     visit("/projects/churn-prediction/edit/", "the 403 page", status=403)
+    page.set_content(server_error(RequestFactory().get("/")).content.decode())  # no URL fails
+    assert page.locator("h1").inner_text() == "Something went wrong"
+    findings.check(page, "the 500 page")
     visit("/wiki/project-churn-prediction/churn-prediction-ethics-bias-review/",
           "a page demo may approve, as its Reviewer")
 
