@@ -3,6 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core, pinned in package.json, for the accessibility tests (nothing from npm is served)
+NODE_STAMP := node_modules/.installed
+NPM ?= npm
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -15,7 +18,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Without npm the accessibility tests skip, saying why; with npm a failed install fails.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v $(NPM) >/dev/null 2>&1; then \
+	  $(NPM) ci --ignore-scripts --no-audit --no-fund && touch $(NODE_STAMP); \
+	else \
+	  echo "npm not found: the axe-core accessibility tests will be skipped (install Node.js and npm to run them)"; \
+	fi
+
+install: $(STAMP) $(NODE_STAMP)
 
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
@@ -37,7 +48,7 @@ serve: $(STAMP)
 worker: $(STAMP)
 	$(BIN)/celery -A config worker --loglevel=info
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -51,4 +62,4 @@ schema: $(STAMP)
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* staticfiles

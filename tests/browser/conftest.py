@@ -69,6 +69,6 @@ def sign_in(page):
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("button[type=submit]")
-        page.wait_for_url("**/")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     return sign_in

@@ -22,7 +22,8 @@ def test_the_catalog_lists_datasets_with_clickable_facets(client, member, team):
     assert 'href="?tag=retail"' in body
     filtered = client.get("/datasets/?tag=retail").content.decode()
     assert "Orders" in filtered and "Clicks" not in filtered
-    assert 'aria-pressed="true"' in filtered
+    assert 'class="selected" aria-current="true"><span aria-hidden="true">✓ </span>' \
+        '<span class="visually-hidden">Remove filter: </span>retail</a>' in filtered
     assert 'href="?"' in filtered  # clicking the selected value again removes it
 
 
