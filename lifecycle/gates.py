@@ -253,8 +253,8 @@ def unmet(project: Project, to: str, *, reader: object) -> list[Check]:
 
 def refusal(to: str, unmet_checks: list[Check]) -> ApplicationError:
     """The refusal of a move to `to`: each unmet check named, and listed in `unmet`."""
-    listing = "; ".join(f"{c.label}: {c.problem}" for c in unmet_checks)
-    return ApplicationError(f"Cannot enter {Stage(to).label}: {listing}",
+    listing = "; ".join(f"{c.label}: {c.problem.rstrip('.')}" for c in unmet_checks)
+    return ApplicationError(f"Cannot enter {Stage(to).label}: {listing}.",
                             extra={"unmet": [c.as_dict() for c in unmet_checks]})
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 
 from registry.models import Person, Project, Stage
@@ -137,6 +137,11 @@ class ActionItemQuerySet(VisibleQuerySet):
 
     def rule(self, user: object) -> Q:
         return project_q(user, "project__")
+
+    def open_first(self) -> ActionItemQuerySet:
+        """Open items first, the most overdue first, undated last; then done and dropped."""
+        closed = Case(When(status="open", then=Value(0)), default=Value(1))
+        return self.order_by(closed, F("due_on").asc(nulls_last=True), "pk")
 
 
 class ActionItem(models.Model):

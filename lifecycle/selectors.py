@@ -46,12 +46,22 @@ def latest_allowed_end(today: date | None = None) -> date:
     return day
 
 
+def retrospective_written(sprint: Sprint) -> bool:
+    """A sprint's retrospective counts as written once every required section is filled in
+    (starting it from the template is not writing it)."""
+    page = sprint.retrospective
+    return page is not None and page.deleted_at is None and page.sections_missing == 0
+
+
 def overdue_retrospectives(*, user: User, today: date | None = None) -> QuerySet[Sprint]:
-    """Sprints of active projects that ended more than five working days ago, no retro."""
+    """Sprints of active projects that ended more than five working days ago and whose
+    retrospective is not written (missing, in the trash, or with required sections empty)."""
     return (
         Sprint.objects.filter(
             project__in=Project.objects.visible_to(user).filter(stage__in=ACTIVE_STAGES),
-            retrospective__isnull=True,
+        ).filter(
+            Q(retrospective__isnull=True) | Q(retrospective__sections_missing__gt=0)
+            | Q(retrospective__deleted_at__isnull=False),
             ends_on__lt=latest_allowed_end(today),
         )
         .select_related("project")
@@ -176,7 +186,7 @@ def project_panel(*, user: User, project: Project) -> dict[str, Any]:
     sprints = list(project.sprints.select_related("retrospective__space")[:6])
     cutoff = latest_allowed_end()
     return {"nexts": nexts, "can_edit": can_edit, "sprints": sprints,
-            "overdue": {s.pk for s in sprints if s.retrospective_id is None and s.ends_on < cutoff}}
+            "overdue": {s.pk for s in sprints if not retrospective_written(s) and s.ends_on < cutoff}}
 
 
 def review_panel(*, user: User, page: Page) -> dict[str, Any] | None:

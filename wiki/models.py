@@ -120,6 +120,8 @@ class Page(models.Model):
     documents_model_versions = models.ManyToManyField(ModelVersion, blank=True,
                                                       related_name="documented_by")
     revision = models.PositiveIntegerField(default=0, help_text="Number of the current revision.")
+    sections_missing = models.PositiveIntegerField(
+        default=0, help_text="Required sections of its template still empty (kept by the services).")
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     updated_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     deleted_at = models.DateTimeField(null=True, blank=True)

@@ -14,6 +14,7 @@ from config.exceptions import ApplicationError
 from registry.models import ModelVersion, Person, Project, Team
 from registry.services import activity_record, activity_ref, tags_from
 from wiki import permissions
+from wiki.conformance import missing_sections_in
 from wiki.links import lookup, refs_in
 from wiki.markdown import render_markdown
 from wiki.merge import line_diff, merge3
@@ -96,6 +97,11 @@ def space_for_target(target: Documented) -> Space:
 
 
 # --- pages --------------------------------------------------------------------------
+def _missing(template: Template | None, body: str) -> int:
+    """How many required sections of `template` the body leaves empty (stored on the page)."""
+    return len(missing_sections_in(body, list(template.required_sections or []))) if template else 0
+
+
 def _validate_page(*, space: Space, title: str, slug: str, parent: Page | None,
                    page: Page | None = None) -> None:
     errors: dict[str, str] = {}
@@ -181,7 +187,8 @@ def page_create(
     _validate_page(space=space, title=title, slug=slug, parent=parent)
     body = _clean_body(body)
     page = Page(space=space, slug=slug, title=title, parent=parent, body=body,
-                html=render_markdown(body), template=template, created_by=by, updated_by=by)
+                html=render_markdown(body), template=template, created_by=by, updated_by=by,
+                sections_missing=_missing(template, body))
     page.full_clean(exclude=["revision"])
     try:
         with transaction.atomic():
@@ -291,7 +298,7 @@ def page_update(
     as it is; `tags` or `documents` None leave them as they are; `documents` are those the
     editor can see (the ones they cannot stay). Any change makes a revision, so an approval
     of the previous one no longer counts. Returns the saved page."""
-    locked = Page.objects.select_for_update().get(pk=page.pk)
+    locked = Page.objects.select_for_update(of=("self",)).select_related("template").get(pk=page.pk)
     locked.space = page.space
     if locked.deleted_at is not None:
         raise ApplicationError("This page is in the trash; restore it before editing.")
@@ -340,6 +347,7 @@ def _save_edit(page: Page, *, merged: Merged, parent: Page | None, by: Person) -
     if changes:
         page.title, page.body, page.parent, page.updated_by = merged.title, merged.body, parent, by
         page.html = render_markdown(merged.body)
+        page.sections_missing = _missing(page.template, merged.body)
     return changes
 
 
@@ -356,7 +364,7 @@ def _refs(objects: Sequence[Documented]) -> list[dict[str, str]]:
 @transaction.atomic
 def page_revert(*, page: Page, number: int, by: Person) -> Page:
     """Make a new revision with the content of revision `number`; history is untouched."""
-    locked = Page.objects.select_for_update().get(pk=page.pk)
+    locked = Page.objects.select_for_update(of=("self",)).select_related("template").get(pk=page.pk)
     old = PageRevision.objects.filter(page=locked, number=number).first()
     if old is None:
         raise ValidationError({"number": f"This page has no revision {number}."})
@@ -364,6 +372,7 @@ def page_revert(*, page: Page, number: int, by: Person) -> Page:
         raise ApplicationError("This page is in the trash; restore it before reverting.")
     locked.space = page.space
     locked.title, locked.body, locked.html, locked.updated_by = old.title, old.body, old.html, by
+    locked.sections_missing = _missing(locked.template, old.body)
     base = locked.revision
     _add_revision(locked, by=by, summary=f"Reverted to revision {number}.", base=base)
     locked.save()

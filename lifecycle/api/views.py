@@ -200,11 +200,11 @@ class SprintItemList(ApiListView):
     serializer_class = s.ActionItemOut
     queryset = ActionItem.objects.none()
     ordering_fields = ["due_on", "created_at", "status"]
-    ordering = ["status", "due_on", "pk"]
+    ordering = None  # by default open items first, the most overdue first (open_first)
 
     def get_queryset(self) -> QuerySet[ActionItem]:
         sprint = _sprint(self.request.user, self.kwargs["slug"], self.kwargs["number"])
-        return _items(self.request.user).filter(sprint=sprint)
+        return _items(self.request.user).filter(sprint=sprint).open_first()
 
     @extend_schema(request=s.ActionItemIn, responses={201: s.ActionItemOut, **WRITE_ERRORS})
     def post(self, request: Request, slug: str, number: int) -> Response:
@@ -239,10 +239,10 @@ class ActionItemList(ApiListView):
     queryset = ActionItem.objects.none()
     filterset_class = ActionItemFilter
     ordering_fields = ["due_on", "created_at", "updated_at", "status"]
-    ordering = ["status", "due_on", "pk"]
+    ordering = None  # by default open items first, the most overdue first (open_first)
 
     def get_queryset(self) -> QuerySet[ActionItem]:
-        return _items(self.request.user)
+        return _items(self.request.user).open_first()
 
 
 class ActionItemDetail(ApiView):

@@ -33,6 +33,7 @@ def model_version_status(request: HttpRequest, slug: str, number: int) -> HttpRe
     form = ModelVersionStatusForm(request.POST)
     if submit(form, lambda: services.model_version_set_status(
             version=version, status=form.cleaned_data["status"], by=request.user)):
+        messages.success(request, f"{version} is {version.get_status_display().lower()}.")
         return redirect(version)
     for error in form.non_field_errors() + form.errors.get("status", []):
         messages.error(request, error)

@@ -30,7 +30,7 @@ def action_items(request: HttpRequest) -> HttpResponse:
         if data["status"]:
             items = items.filter(status=data["status"])
     return render(request, "lifecycle/action_items.html", {
-        "form": form, "page": paginate(request, items.order_by("status", "due_on", "pk")),
+        "form": form, "page": paginate(request, items.open_first()),
         "query": query_without_page(request), "today": timezone.localdate(), "nav": "action-items",
         "statuses": ActionItem.Status.choices,
     }, status=400 if form.errors else 200)

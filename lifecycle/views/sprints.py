@@ -92,6 +92,7 @@ def action_item_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionItemUpdateForm(request.POST)
     if submit(form, lambda: services.action_item_update(item=item, by=request.user,
                                                         **form.cleaned_data)):
+        messages.success(request, f"“{item}” is {item.get_status_display().lower()}.")
         return redirect(_next_or(request, item.sprint.get_absolute_url()))
     return form_page(request, form, f"Update “{item}”", back=item.sprint)
 

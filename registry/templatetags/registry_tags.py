@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from registry.models import DatasetVersion, ModelVersion
 
@@ -103,3 +106,30 @@ def change_value(value: Any) -> str:
     if isinstance(value, dict):  # a reference to an object (registry.services.activity_ref)
         return str(value.get("name", ""))
     return str(value)
+
+
+@register.filter
+def ago(moment: Any) -> str:
+    """How long ago, for people: "just now" within a minute, else "3 hours ago"."""
+    if moment is None:
+        return ""
+    if timezone.now() - moment < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment)} ago"
+
+
+@register.simple_tag
+def change_line(field: str, pair: Any) -> str:
+    """One change of an Activity row, for people: "stage: Proposed → Data discovery",
+    "revision 3" when something is only set, "tags: churn removed" when only cleared."""
+    label = field.replace("_", " ")
+    before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+    empty = (None, "", [])
+    if before in empty and after in empty:
+        return label
+    if before in empty:
+        return f"{label} {change_value(after)}" if not isinstance(after, list) else \
+            f"{label}: {change_value(after)}"
+    if after in empty:
+        return f"{label}: {change_value(before)} removed"
+    return f"{label}: {change_value(before)} → {change_value(after)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -21,8 +22,10 @@ def role_assign(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     if not permissions.can_assign_roles(request.user, target):
         raise PermissionDenied
     form = RoleAssignForm(request.POST)
-    if submit(form, lambda: services.role_assign(target=target, by=request.user,
-                                                 **form.cleaned_data)):
+    assignment = submit(form, lambda: services.role_assign(target=target, by=request.user,
+                                                           **form.cleaned_data))
+    if assignment:
+        messages.success(request, f"{assignment.person.name} is now {assignment.role.name} of {target}.")
         return redirect(target)
     return form_page(request, form, f"Assign a role on {target}", back=target)
 
@@ -35,6 +38,7 @@ def role_unassign(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     target = assignment.target
     services.role_unassign(assignment=assignment, by=request.user)
+    messages.success(request, f"{assignment.person.name} is no longer {assignment.role.name} of {target}.")
     return redirect(target)
 
 
