@@ -1,0 +1,37 @@
+"""`manage.py import_all PATH`: load an export_all file into an empty database (config/backup.py)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, DatabaseError
+
+from config.backup import BackupError, import_all
+
+
+class Command(BaseCommand):
+    help = ("Load a file written by export_all into this database, in one transaction. The "
+            "database must be migrated to the export's migrations and hold no people yet "
+            "(or say --replace).")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="Database alias to load into.")
+        parser.add_argument("--replace", action="store_true",
+                            help="The database has data: delete all of it and load the export instead.")
+
+    def handle(self, *args: Any, path: Path, database: str, replace: bool, **options: Any) -> None:
+        if not path.is_file():
+            raise CommandError(f"No file {path}.")
+        started = time.monotonic()
+        try:
+            counts = import_all(path, using=database, replace=replace)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        except DatabaseError as error:
+            raise CommandError(f"The database refused the rows ({error}); nothing was imported.") from error
+        self.stdout.write(f"Imported {sum(counts.values())} rows of {len(counts)} tables from {path} "
+                          f"in {time.monotonic() - started:.1f}s.")
