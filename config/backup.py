@@ -178,35 +178,41 @@ def rows(model: type[Model], using: str) -> Iterator[dict[str, Any]]:
 
 
 def export_all(path: Path, *, using: str = "default") -> dict[str, int]:
-    """Write every row of every table to `path` (atomically: a temporary file renamed at the
-    end). Returns the number of rows per model."""
-    connection = connections[using]
-    models = exported_models(using)
+    """Write every row of every table to `path`, atomically: into a temporary file (readable
+    by its owner only: it holds password and token hashes) renamed at the end. Returns the
+    number of rows per model."""
     path = Path(path)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
     os.close(handle)
     try:
-        # One transaction, so the file is one consistent snapshot of the database.
-        outermost = not connection.in_atomic_block
-        with transaction.atomic(using=using):
-            if connection.vendor == "postgresql" and outermost:
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            counts = {model._meta.label_lower: model._base_manager.using(using).count() for model in models}
-            header = {"format": FORMAT, "version": VERSION,
-                      "created": datetime.datetime.now(datetime.UTC).isoformat(),
-                      "almanac": almanac_version(), "database": connection.vendor,
-                      "migrations": applied_migrations(using), "models": counts,
-                      "sequences": sequences(models, using)}
-            with open_text(Path(temporary), "w") as file:
-                file.write(json.dumps(header) + "\n")
-                for model in models:
-                    for row in rows(model, using):
-                        file.write(json.dumps(row, cls=Encoder, ensure_ascii=False) + "\n")
+        with open_text(Path(temporary), "w") as file:
+            counts = write_export(file, using=using)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return counts
+
+
+def write_export(file: IO[str], *, using: str = "default") -> dict[str, int]:
+    connection = connections[using]
+    models = exported_models(using)
+    # One transaction, so the file is one consistent snapshot of the database.
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(using=using):
+        if connection.vendor == "postgresql" and outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        counts = {model._meta.label_lower: model._base_manager.using(using).count() for model in models}
+        header = {"format": FORMAT, "version": VERSION,
+                  "created": datetime.datetime.now(datetime.UTC).isoformat(),
+                  "almanac": almanac_version(), "database": connection.vendor,
+                  "migrations": applied_migrations(using), "models": counts,
+                  "sequences": sequences(models, using)}
+        file.write(json.dumps(header) + "\n")
+        for model in models:
+            for row in rows(model, using):
+                file.write(json.dumps(row, cls=Encoder, ensure_ascii=False) + "\n")
     return counts
 
 
@@ -249,47 +255,60 @@ def flush(models: Iterable[type[Model]], using: str) -> None:
 
 
 def import_all(path: Path, *, using: str = "default", replace: bool = False) -> dict[str, int]:
+    with open_text(Path(path), "r") as file:
+        return read_export(file, using=using, replace=replace)
+
+
+def read_export(file: IO[str], *, using: str = "default", replace: bool = False) -> dict[str, int]:
     """Load an export into the database `using`, replacing every row of every table (the
     rows `migrate` put there too: content types, permissions, built-in templates), in one
     transaction. Returns the number of rows per model."""
     models = exported_models(using)
     by_label = {model._meta.label_lower: model for model in models}
-    with open_text(Path(path), "r") as file:
-        header = read_header(file)
-        check_migrations(header, using)
-        unknown = sorted(set(header["models"]) - set(by_label))
-        if unknown:
-            raise BackupError(f"The export has tables this Almanac does not know: {', '.join(unknown)}.")
-        people = get_user_model()._base_manager.using(using).count()
-        if people and not replace:
-            raise BackupError(
-                f"This database is not empty: it has {people} people. An import replaces everything "
-                "in it: import into a freshly migrated database, or add --replace to wipe this one.")
-        counts: dict[str, int] = dict.fromkeys(by_label, 0)
-        with transaction.atomic(using=using):
-            flush(models, using)
-            pending: list[dict[str, Any]] = []
-            for number, line in enumerate(file, start=2):
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise BackupError(f"Line {number} is not JSON ({error}); nothing was imported.") \
-                        from error
-                if pending and pending[0]["model"] != row.get("model") or len(pending) >= BATCH:
-                    counts[pending[0]["model"]] += insert(pending, using)
-                    pending = []
-                pending.append(row)
-            if pending:
+    header = read_header(file)
+    check_migrations(header, using)
+    unknown = sorted(set(header["models"]) - set(by_label))
+    if unknown:
+        raise BackupError(f"The export has tables this Almanac does not know: {', '.join(unknown)}.")
+    people = get_user_model()._base_manager.using(using).count()
+    if people and not replace:
+        raise BackupError(
+            f"This database is not empty: it has {people} people. An import replaces everything "
+            "in it: import into a freshly migrated database, or add --replace to wipe this one.")
+    counts: dict[str, int] = dict.fromkeys(by_label, 0)
+    with transaction.atomic(using=using):
+        flush(models, using)
+        pending: list[dict[str, Any]] = []
+        for number, row in numbered_rows(file):
+            if not isinstance(row, dict) or row.get("model") not in by_label:
+                raise BackupError(f"Line {number} is not a row of a known table; nothing was imported.")
+            if pending and (pending[0]["model"] != row["model"] or len(pending) >= BATCH):
                 counts[pending[0]["model"]] += insert(pending, using)
-            expected = header["models"]
-            short = sorted(label for label in set(expected) | set(counts)
-                           if expected.get(label, 0) != counts.get(label, 0))
-            if short:
-                raise BackupError("The export is incomplete (truncated?): the rows of "
-                                  f"{', '.join(short)} do not add up to its header; nothing was imported.")
-            restore_sequences(models, header.get("sequences", {}), using)
+                pending = []
+            pending.append(row)
+        if pending:
+            counts[pending[0]["model"]] += insert(pending, using)
+        expected = header["models"]
+        short = sorted(label for label in set(expected) | set(counts)
+                       if expected.get(label, 0) != counts.get(label, 0))
+        if short:
+            raise BackupError("The export is incomplete (truncated?): the rows of "
+                              f"{', '.join(short)} do not add up to its header; nothing was imported.")
+        restore_sequences(models, header.get("sequences", {}), using)
     ContentType.objects.clear_cache()  # ids may differ from what this process cached
     return counts
+
+
+def numbered_rows(file: IO[str]) -> Iterator[tuple[int, Any]]:
+    number = 1
+    try:
+        for number, line in enumerate(file, start=2):
+            yield number, json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise BackupError(f"Line {number} is not JSON ({error}); nothing was imported.") from error
+    except (OSError, EOFError) as error:  # a damaged or cut gzip stream
+        raise BackupError(f"The file cannot be read past line {number} ({error}); "
+                          "nothing was imported.") from error
 
 
 def insert(batch: list[dict[str, Any]], using: str) -> int:
