@@ -62,8 +62,8 @@ def test_the_compose_stack_migrates_before_anything_serves_and_checks_its_health
         assert services[name]["healthcheck"]["test"], name
     assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
     assert services["web"]["command"] == ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]
-    assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
-    assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
+    assert services["worker"]["command"][:5] == ["celery", "--quiet", "-A", "config", "worker"]
+    assert services["beat"]["command"][:5] == ["celery", "--quiet", "-A", "config", "beat"]
     assert set(compose["volumes"]) == {"pgdata", "redisdata", "beat"}
     assert services["db"]["volumes"] == ["pgdata:/var/lib/postgresql/data"]
 
