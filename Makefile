@@ -1,22 +1,35 @@
 # Almanac: `make run` serves the demo, `make test` runs the suite.
+# Installs come from the lock files requirements/runtime.txt (make run, make serve) and
+# requirements/dev.txt (make test: adds the test toolchain, and axe-core from package-lock.json
+# when npm is present); `make lock` refreshes both from pyproject.toml. A changed lock file
+# reinstalls on the next make.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
+HOST ?= 127.0.0.1
+PORT ?= 8000
 # axe-core, pinned in package.json, for the accessibility tests (nothing from npm is served)
 NODE_STAMP := node_modules/.installed
 NPM ?= npm
-HOST ?= 127.0.0.1
-PORT ?= 8000
+PRODUCTION := DJANGO_SETTINGS_MODULE=config.settings.production
+COMPILE := $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: run test lint install migrate seed serve worker check-deploy schema bench clean
+.PHONY: run test lint install install-dev migrate seed serve worker beat admin check-deploy schema lock bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Need $(PYTHON) on PATH"; exit 1; }
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+
+$(RUNTIME): requirements/runtime.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements/runtime.txt
+	touch $@
+
+$(DEV): requirements/dev.txt $(RUNTIME)
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	touch $@
 
 # Without npm the accessibility tests skip, saying why; with npm a failed install fails.
 $(NODE_STAMP): package.json package-lock.json
@@ -26,9 +39,11 @@ $(NODE_STAMP): package.json package-lock.json
 	  echo "npm not found: the axe-core accessibility tests will be skipped (install Node.js and npm to run them)"; \
 	fi
 
-install: $(STAMP) $(NODE_STAMP)
+install: $(RUNTIME)
 
-migrate: $(STAMP)
+install-dev: $(DEV) $(NODE_STAMP)
+
+migrate: $(RUNTIME)
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
@@ -41,25 +56,41 @@ run: seed
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-serve: $(STAMP)
-	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2
+# Production settings: needs SECRET_KEY and ALLOWED_HOSTS (see the README's production section).
+serve: $(RUNTIME)
+	$(PRODUCTION) $(BIN)/python manage.py migrate --noinput
+	$(PRODUCTION) $(BIN)/python manage.py collectstatic --noinput
+	$(PRODUCTION) HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c config/gunicorn.py config.wsgi
 
-worker: $(STAMP)
+worker: $(RUNTIME)
 	$(BIN)/celery -A config worker --loglevel=info
 
-test: $(STAMP) $(NODE_STAMP)
+beat: $(RUNTIME)
+	$(BIN)/celery -A config beat --loglevel=info
+
+# The first administrator (staff and superuser): asks for a name, an email and a password.
+admin: $(RUNTIME)
+	$(BIN)/python manage.py createsuperuser
+
+test: $(DEV) $(NODE_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check .
 
-check-deploy: $(STAMP)
-	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+check-deploy: $(RUNTIME)
+	$(PRODUCTION) SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  ALLOWED_HOSTS=almanac.example.com $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-schema: $(STAMP)
+schema: $(RUNTIME)
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+# Refresh the lock files from pyproject.toml, keeping the pins that still fit; commit both.
+# `make lock LOCK_ARGS=--upgrade` moves every pin to the newest release its range allows.
+lock: $(DEV)
+	$(COMPILE) $(LOCK_ARGS) --output-file requirements/runtime.txt pyproject.toml
+	$(COMPILE) $(LOCK_ARGS) --extra dev --constraint requirements/runtime.txt \
+	  --output-file requirements/dev.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* staticfiles

@@ -11,7 +11,6 @@ app_name = "registry"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
-    path("healthz", dashboard.healthz, name="healthz"),
     path("teams/", teams.team_list, name="team_list"),
     path("teams/new/", teams.team_create, name="team_create"),
     path("teams/<slug:slug>/", teams.team_detail, name="team_detail"),

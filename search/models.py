@@ -18,6 +18,7 @@ private or a person joining a team needs no reindexing.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -74,6 +75,16 @@ class FacetKeysField(models.Field):
         if value is None or isinstance(value, list):
             return value
         return [k for k in value.split("\n") if k]
+
+    # Serialization (dumpdata, manage.py export_all): a JSON list, read back as a list.
+    def value_to_string(self, obj: models.Model) -> str | None:
+        value = self.value_from_object(obj)
+        return None if value is None else json.dumps(list(value))
+
+    def to_python(self, value: Any) -> list[str] | None:
+        if isinstance(value, str):
+            return json.loads(value)
+        return value
 
 
 @FacetKeysField.register_lookup

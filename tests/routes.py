@@ -68,7 +68,6 @@ NOT_PAGES: dict[str, str] = {
     "registry:model_version_status": POST_ONLY,
     "registry:role_assign": POST_ONLY,
     "registry:role_unassign": POST_ONLY,
-    "registry:healthz": "JSON for load balancers and monitors, not a page",
 }
 
 

@@ -22,8 +22,9 @@ DEFAULTS = [
 
 def add_defaults(apps, schema_editor):
     Requirement = apps.get_model("lifecycle", "Requirement")
+    db = schema_editor.connection.alias  # the database being migrated, not always "default"
     for stage, kind, scope, complete, decision, extra, approval, label in DEFAULTS:
-        Requirement.objects.get_or_create(
+        Requirement.objects.using(db).get_or_create(
             stage=stage, template_kind=kind, scope=scope,
             defaults={"must_be_complete": complete, "decision": decision, "extra_sections": extra,
                       "needs_approval": approval, "label": label},

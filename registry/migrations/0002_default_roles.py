@@ -12,8 +12,9 @@ DEFAULT_ROLES = [
 
 def add_roles(apps, schema_editor):
     Role = apps.get_model("registry", "Role")
+    db = schema_editor.connection.alias  # the database being migrated, not always "default"
     for slug, name, description in DEFAULT_ROLES:
-        Role.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})
+        Role.objects.using(db).get_or_create(slug=slug, defaults={"name": name, "description": description})
 
 
 class Migration(migrations.Migration):

@@ -1,12 +1,10 @@
-"""The dashboard and the health check."""
+"""The dashboard (the health check is config/health.py)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
 from registry import selectors
 from registry.models import STAGE_ORDER, Dataset, Membership, MLModel, ModelVersion, Project
@@ -30,10 +28,3 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "stage_order": STAGE_ORDER,
     }
     return render(request, "registry/dashboard.html", context)
-
-
-@require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "database": connection.vendor})

@@ -28,14 +28,18 @@ def _reference_data(request):
     if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
         return
     from importlib import import_module
+    from types import SimpleNamespace
 
     from django.apps import apps
+    from django.db import connection
 
     request.getfixturevalue("transactional_db")
+    # the functions write to the database their schema editor is connected to
+    editor = SimpleNamespace(connection=connection)
     for module, function in [("registry.migrations.0002_default_roles", "add_roles"),
                              ("wiki.migrations.0002_builtin_templates_and_global_space", "install"),
                              ("lifecycle.migrations.0002_default_requirements", "add_defaults")]:
-        getattr(import_module(module), function)(apps, None)
+        getattr(import_module(module), function)(apps, editor)
 
 
 @pytest.fixture(scope="session")

@@ -63,9 +63,10 @@ def _skeleton(sections):
 def install(apps, schema_editor):
     Template = apps.get_model("wiki", "Template")
     Space = apps.get_model("wiki", "Space")
-    Space.objects.get_or_create(key="global", defaults={"kind": "global"})
+    db = schema_editor.connection.alias  # the database being migrated, not always "default"
+    Space.objects.using(db).get_or_create(key="global", defaults={"kind": "global"})
     for kind, name, description, sections in BUILTIN:
-        Template.objects.update_or_create(
+        Template.objects.using(db).update_or_create(
             kind=kind,
             defaults={"name": name, "description": description, "body": _skeleton(sections),
                       "required_sections": sections, "builtin": True, "team": None},
@@ -73,7 +74,8 @@ def install(apps, schema_editor):
 
 
 def uninstall(apps, schema_editor):
-    apps.get_model("wiki", "Template").objects.filter(builtin=True).delete()
+    apps.get_model("wiki", "Template").objects.using(schema_editor.connection.alias).filter(
+        builtin=True).delete()
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,8 @@ wiki's pages, and the lifecycle that ties them together.
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from lifecycle.demo import seed_lifecycle_demo
@@ -17,7 +18,17 @@ from wiki.demo import seed_wiki_demo
 class Command(BaseCommand):
     help = "Load a realistic demo: registry, wiki pages, lifecycle history, and the demo/demo user."
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true",
+                            help="Seed even with production settings (demo people sign in with a "
+                                 "known password).")
+
+    def handle(self, *args: Any, force: bool, **options: Any) -> None:
+        if settings.PRODUCTION and not force:
+            raise CommandError(
+                "Refusing to load demo data with production settings "
+                f"({settings.SETTINGS_MODULE}): it creates people who sign in with the password "
+                f"{DEMO_PASSWORD!r}. To do it anyway (a throwaway demo server), add --force.")
         if is_seeded():
             self.stdout.write("Demo data already present; nothing changed.")
         else:
