@@ -23,6 +23,13 @@ class ModelVersionStatusForm(forms.Form):
     status = forms.ChoiceField(choices=ModelVersion.Status.choices)
 
 
+class AliasForm(forms.Form):
+    alias = forms.CharField(max_length=60, help_text="e.g. champion or challenger: lowercase "
+                                                     "letters, digits and hyphens.")
+    serving = forms.BooleanField(required=False, label="Serving (a serving job reads it: "
+                                                       "the promotion gate applies)")
+
+
 class SprintForm(forms.Form):
     starts_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))

@@ -17,11 +17,11 @@ from django.urls import reverse
 from config.exceptions import ApplicationError
 from lifecycle.models import Approval, Requirement
 from registry import permissions as registry_permissions
-from registry.models import Dataset, MLModel, ModelVersion, Project, Stage
+from registry.models import Caveat, Dataset, MLModel, ModelVersion, Project, Stage
 from wiki.conformance import missing_sections, section_text
 from wiki.models import Page, PageRevision, Template
 from wiki.refs import DocRef, start_url
-from wiki.selectors import page_project, page_project_ids, pages_documenting
+from wiki.selectors import page_project, page_project_ids
 
 Target = Project | Dataset | MLModel
 
@@ -258,27 +258,126 @@ def refusal(to: str, unmet_checks: list[Check]) -> ApplicationError:
                             extra={"unmet": [c.as_dict() for c in unmet_checks]})
 
 
-def promotion_checks(model: MLModel) -> list[str]:
-    """What stops a version of `model` from going to production ([] when nothing)."""
-    problems = []
-    cards = list(pages_documenting(model, template_kind=MODEL_CARD_KIND))
-    if not any(not missing_sections(card) for card in cards):
-        problems.append("a model card with every required section filled in"
-                        if not cards else
-                        f"a complete model card ({len(missing_sections(cards[0]))} section(s) still empty)")
-    reviews = Page.objects.filter(
-        Q(documents_models=model) | Q(documents_projects=model.project_id),
-        template__kind=ETHICS_KIND, deleted_at__isnull=True,
-    ).distinct()
-    if not any(approval_state(review)[0] for review in reviews):
-        problems.append("an ethics & bias review approved by a Reviewer of the project")
-    return problems
+# --- promotion of a model version ------------------------------------------------------------
+CAVEATS_SECTION = "Caveats and recommendations"  # the model card's limitations section
 
 
-def promotion_guard(model: MLModel) -> None:
-    problems = promotion_checks(model)
-    if problems:
-        raise ApplicationError(
-            f"{model} cannot go to production without " + " and ".join(problems) + ".",
-            extra={"unmet": problems},
-        )
+@dataclass
+class PromotionCheck:
+    """One line of a version's promotion checklist."""
+
+    requirement: str
+    met: bool
+    problem: str = ""
+    page: Page | None = None
+    start_url: str = ""
+    caveat: Caveat | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"requirement": self.requirement, "met": self.met, "problem": self.problem,
+                "page": self.page.get_absolute_url() if self.page else None,
+                "start_url": self.start_url,
+                "caveat": self.caveat.pk if self.caveat else None}
+
+
+def inherited_caveats(version: ModelVersion, *, status: str | None = Caveat.Status.OPEN) -> list[Caveat]:
+    """The caveats of the dataset versions `version` was trained or evaluated on (open ones
+    by default), oldest first; every one counts for the gate, whoever may read it."""
+    qs = Caveat.objects.filter(dataset_version__lineage__model_version=version).distinct()
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs.select_related("dataset_version__dataset", "raised_by").order_by("created_at", "pk"))
+
+
+def caveat_answered(card: Page, caveat: Caveat) -> bool:
+    """The card's limitations section answers `caveat`: it names it ("Caveat 12") in the
+    author's own words (guidance comments do not count)."""
+    text = _COMMENT.sub("", section_text(card, CAVEATS_SECTION) or "")
+    return re.search(rf"\bcaveat\s*#?{caveat.pk}\b", text, re.IGNORECASE) is not None
+
+
+def _card_problem(card: Page, version: ModelVersion, caveats: list[Caveat]) -> str:
+    missing = missing_sections(card)
+    if missing:
+        return f"{len(missing)} required section(s) still empty: {', '.join(missing)}."
+    if card.updated_at < version.created_at:
+        return (f"Stale: last revised {card.updated_at:%Y-%m-%d %H:%M}, before v{version.number} "
+                "was registered; revise it to document this version.")
+    raised = [c for c in caveats if c.created_at > card.updated_at]
+    if raised:
+        return (f"Stale: caveat(s) {', '.join(str(c.pk) for c in raised)} were raised on its "
+                "training or evaluation data after its last revision.")
+    return ""
+
+
+def promotion_checklist(version: ModelVersion) -> list[PromotionCheck]:
+    """What `version` needs to go to production (or to a serving alias): a complete model card
+    that documents it (the model or the version) revised since it was registered and since
+    every caveat it inherits was raised; an ethics & bias review approved by a Reviewer of the
+    project; and each open inherited caveat answered in the card's "Caveats and
+    recommendations". Each line says what is missing and links to start it."""
+    model = version.model
+    caveats = inherited_caveats(version)
+    cards = list(Page.objects.live().filter(
+        Q(documents_models=model) | Q(documents_model_versions=version),
+        template__kind=MODEL_CARD_KIND).distinct().select_related("template", "space")
+        .order_by("-updated_at", "pk"))
+    card_url = start_url(MODEL_CARD_KIND, version)
+    checks = []
+    problems = [(card, _card_problem(card, version, caveats)) for card in cards]
+    good = next((card for card, problem in problems if not problem), None)
+    if good:
+        checks.append(PromotionCheck("Model card", True, page=good))
+    elif problems:
+        card, problem = problems[0]
+        checks.append(PromotionCheck("Model card", False, problem, page=card,
+                                     start_url=card.get_absolute_url()))
+    else:
+        checks.append(PromotionCheck("Model card", False,
+                                     f"No model card documents {model} or v{version.number}.",
+                                     start_url=card_url))
+    reviews = list(Page.objects.live().filter(
+        Q(documents_models=model) | Q(documents_projects=model.project_id)
+        | Q(documents_model_versions=version), template__kind=ETHICS_KIND).distinct())
+    approved = next((r for r in reviews if approval_state(r)[0]), None)
+    checks.append(PromotionCheck(
+        "Ethics & bias review", approved is not None,
+        "" if approved else ("Not yet approved by a Reviewer of the project." if reviews else
+                             f"No ethics & bias review documents {model} or its project."),
+        page=approved or (reviews[0] if reviews else None),
+        start_url="" if approved else (reviews[0].get_absolute_url() if reviews
+                                       else start_url(ETHICS_KIND, version))))
+    answering = good or (cards[0] if cards else None)
+    for caveat in caveats:
+        met = answering is not None and caveat_answered(answering, caveat)
+        checks.append(PromotionCheck(
+            f"{caveat.ref} ({caveat.get_kind_display().lower()}, {caveat.dataset_version})",
+            met, "" if met else (f"Answer it in the model card's “{CAVEATS_SECTION}”: write "
+                                 f"“{caveat.ref}:” and how this model deals with it."),
+            page=answering, caveat=caveat,
+            start_url=answering.get_absolute_url() if answering else card_url))
+    return checks
+
+
+def promotion_for_reader(checks: list[PromotionCheck], user: object) -> list[PromotionCheck]:
+    """The checklist as `user` may see it: a caveat on a dataset they cannot see is named only
+    by its number, and a page they cannot read is not linked."""
+    datasets = {c.caveat.dataset_version.dataset_id for c in checks if c.caveat}
+    seen = set(Dataset.objects.visible_to(user).filter(pk__in=datasets).values_list("pk", flat=True))
+    pages = {c.page.pk for c in checks if c.page}
+    readable = set(Page.objects.visible_to(user).filter(pk__in=pages).values_list("pk", flat=True))
+    for check in checks:
+        if check.caveat and check.caveat.dataset_version.dataset_id not in seen:
+            check.requirement = f"{check.caveat.ref} (on a dataset version you cannot see)"
+        if check.page and check.page.pk not in readable:
+            check.page, check.start_url = None, ""
+    return checks
+
+
+def promotion_guard(version: ModelVersion, *, to: str = "production") -> None:
+    """Refuse (409, each unmet line in `unmet`) a version that does not pass its checklist."""
+    unmet_checks = [c for c in promotion_checklist(version) if not c.met]
+    if unmet_checks:
+        listing = "; ".join(f"{c.requirement}: {c.problem.rstrip('.')}" for c in unmet_checks)
+        raise ApplicationError(f"{version} cannot go to {to}: {listing}.",
+                               extra={"unmet": [c.as_dict() for c in unmet_checks]})

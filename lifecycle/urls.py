@@ -36,6 +36,10 @@ registry_pages = [
          name="model_version_detail"),
     path("models/<slug:slug>/versions/<int:number>/status/", models.model_version_status,
          name="model_version_status"),
+    path("models/<slug:slug>/versions/<int:number>/alias/", models.model_version_alias,
+         name="model_version_alias"),
+    path("models/<slug:slug>/aliases/<slug:alias>/remove/", models.model_alias_remove,
+         name="model_alias_remove"),
 ]
 
 wiki_pages = [

@@ -137,13 +137,58 @@ class LineageInline(admin.TabularInline):
     raw_id_fields = ("dataset_version",)
 
 
+class ReadOnly:
+    """Shown, never changed here: the services hold the rules (gates, the activity log)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
+class AliasInline(ReadOnly, admin.TabularInline):
+    model = models.ModelAlias
+    fk_name = "version"
+    extra = 0
+    fields = ("name", "serving", "updated_by", "updated_at")
+    readonly_fields = fields
+
+
 @admin.register(models.ModelVersion)
 class ModelVersionAdmin(RecordsActivity):
     list_display = ("model", "number", "status", "created_at")
     list_filter = ("status",)
     list_select_related = ("model",)
     raw_id_fields = ("model", "trained_by", "created_by")
-    inlines = [LineageInline]
+    # status goes through the promotion gate (the version's page or the API), never the admin
+    readonly_fields = ("status",)
+    inlines = [LineageInline, AliasInline]
+
+
+@admin.register(models.ModelAlias)
+class ModelAliasAdmin(ReadOnlyAdmin):
+    list_display = ("model", "name", "version", "serving", "updated_at")
+    list_select_related = ("model", "version")
+
+
+@admin.register(models.Caveat)
+class CaveatAdmin(ReadOnlyAdmin):
+    list_display = ("dataset_version", "kind", "status", "raised_by", "created_at")
+    list_filter = ("kind", "status")
+    list_select_related = ("dataset_version__dataset", "raised_by")
+
+
+@admin.register(models.IdempotentRequest)
+class IdempotentRequestAdmin(ReadOnlyAdmin):
+    list_display = ("person", "scope", "key", "object_id", "created_at")
 
 
 @admin.register(models.Lineage)

@@ -12,10 +12,12 @@ from django.urls import reverse
 
 from registry.visibility import (
     ActivityQuerySet,
+    CaveatQuerySet,
     DatasetQuerySet,
     DatasetVersionQuerySet,
     LineageQuerySet,
     MLModelQuerySet,
+    ModelAliasQuerySet,
     ModelVersionQuerySet,
     ProjectQuerySet,
     RoleAssignmentQuerySet,
@@ -346,6 +348,8 @@ class MLModel(TimeStamped):
     task = models.CharField(max_length=80, help_text="e.g. binary classification")
     framework = models.CharField(max_length=80, blank=True)
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="models")
+    tags = models.JSONField(default=dict, blank=True,
+                            help_text="Key-value tags (strings), as an experiment tracker keeps them.")
 
     objects = MLModelQuerySet.as_manager()
 
@@ -359,6 +363,17 @@ class MLModel(TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:model_detail", args=[self.slug])
+
+    @property
+    def alias_map(self) -> dict[str, int]:
+        """Alias name -> version number (one query; a list attaches it per page instead)."""
+        if not hasattr(self, "_alias_map"):
+            self._alias_map = dict(self.aliases.order_by("name").values_list("name", "version__number"))
+        return self._alias_map
+
+    @alias_map.setter
+    def alias_map(self, value: dict[str, int]) -> None:
+        self._alias_map = value
 
 
 class ModelVersion(models.Model):
@@ -378,6 +393,12 @@ class ModelVersion(models.Model):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="trained_versions"
     )
     notes = models.TextField(blank=True)
+    params = models.JSONField(default=dict, blank=True, help_text="Hyperparameters: name -> value.")
+    tags = models.JSONField(default=dict, blank=True, help_text="Key-value tags (strings).")
+    run_id = models.CharField("tracker run", max_length=200, blank=True,
+                              help_text="The experiment tracker's run this version came from.")
+    source_uri = models.CharField("run URL", max_length=500, blank=True,
+                                  help_text="Where the tracker shows that run.")
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     dataset_versions = models.ManyToManyField(
@@ -395,7 +416,12 @@ class ModelVersion(models.Model):
                 condition=Q(status__in=["candidate", "staging", "production", "archived"]),
                 name="model_version_status_valid",
             ),
+            # one live version per model: a serving job can ask which one it is
+            models.UniqueConstraint(fields=["model"], condition=Q(status="production"),
+                                    name="model_version_one_production"),
         ]
+        indexes = [models.Index(fields=["status", "-created_at"]),
+                   models.Index(fields=["run_id"])]
 
     def __str__(self) -> str:
         return f"{self.model.name} v{self.number}"
@@ -432,6 +458,105 @@ class Lineage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model_version} ← {self.dataset_version} ({self.use})"
+
+
+class ModelAlias(models.Model):
+    """A name (`champion`, `challenger`, any slug) pointing at one version of a model. A
+    serving alias is held to the promotion gate, as production is."""
+
+    model = models.ForeignKey(MLModel, on_delete=models.CASCADE, related_name="aliases")
+    name = models.SlugField(max_length=60, validators=[slug_validator])
+    version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="aliases")
+    serving = models.BooleanField(
+        default=False, help_text="A serving job reads it: setting it passes the promotion gate.")
+    updated_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ModelAliasQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["model", "name"]
+        verbose_name_plural = "model aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["model", "name"], name="model_alias_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model.slug}@{self.name}"
+
+    def get_absolute_url(self) -> str:
+        return self.version.get_absolute_url()
+
+
+class Caveat(models.Model):
+    """What is known to be wrong with a dataset version. It travels along lineage: every model
+    version trained or evaluated on it inherits it while it is open."""
+
+    class Kind(models.TextChoices):
+        KNOWN_ISSUE = "known_issue", "Known issue"
+        PII = "pii", "PII"
+        BIAS = "bias", "Bias"
+        LICENCE = "licence", "Licence restriction"
+        QUALITY = "quality", "Quality"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    dataset_version = models.ForeignKey(DatasetVersion, on_delete=models.CASCADE,
+                                        related_name="caveats")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    text = models.TextField(max_length=5000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    raised_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolution = models.TextField(blank=True, max_length=5000)
+    resolved_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaveatQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["dataset_version", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["open", "resolved"]),
+                                   name="caveat_status_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["known_issue", "pii", "bias", "licence", "quality"]),
+                name="caveat_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Caveat {self.pk} on {self.dataset_version}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.dataset_version.get_absolute_url()}#caveat-{self.pk}"
+
+    @property
+    def ref(self) -> str:
+        """How a model card names it when answering it: "Caveat 12"."""
+        return f"Caveat {self.pk}"
+
+
+class IdempotentRequest(models.Model):
+    """A registration made with an `Idempotency-Key` header: the same key again answers with
+    the same object, whatever the body."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    scope = models.CharField(max_length=200, help_text="What was registered where.")
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "scope", "key"], name="idempotent_request_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} ({self.key})"
 
 
 class RoleAssignment(models.Model):

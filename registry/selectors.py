@@ -15,6 +15,7 @@ from registry.models import (
     Lineage,
     Membership,
     MLModel,
+    ModelAlias,
     ModelVersion,
     Person,
     Project,
@@ -46,6 +47,7 @@ def _model_version_summary() -> dict[str, Subquery | Coalesce]:
     return {
         "latest_number": Subquery(latest.values("number")[:1]),
         "latest_status": Subquery(latest.values("status")[:1]),
+        "production_number": Subquery(versions.filter(status="production").values("number")[:1]),
         "version_count": Coalesce(Subquery(count), 0),
     }
 
@@ -62,6 +64,15 @@ def model_list(*, user: User) -> QuerySet[MLModel]:
         .annotate(**MODEL_VERSION_SUMMARY)
         .order_by("name")
     )
+
+
+def alias_maps(model_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """Model id -> {alias: version number}, for a page of models in one query."""
+    maps: dict[int, dict[str, int]] = {pk: {} for pk in model_ids}
+    for model_id, name, number in ModelAlias.objects.filter(model_id__in=list(maps)).order_by(
+            "name").values_list("model_id", "name", "version__number"):
+        maps[model_id][name] = number
+    return maps
 
 
 def team_list(*, user: User) -> QuerySet[Team]:
@@ -166,7 +177,22 @@ def dataset_versions_with_usage(*, user: User, dataset: Dataset) -> QuerySet[Dat
 
 
 def model_versions_with_lineage(*, user: User, model: MLModel) -> QuerySet[ModelVersion]:
-    return model.versions.select_related("trained_by").prefetch_related(
+    return model.versions.select_related("trained_by", "model").prefetch_related(
         # each version lists its dataset versions: one query for all versions
         Prefetch("lineage", queryset=Lineage.objects.visible_to(user).select_related(
-            "dataset_version", "dataset_version__dataset")))
+            "dataset_version", "dataset_version__dataset")),
+        # and the aliases naming it: one query for all versions
+        Prefetch("aliases", queryset=ModelAlias.objects.order_by("name")))
+
+
+def model_aliases(*, model: MLModel) -> QuerySet[ModelAlias]:
+    return model.aliases.select_related("version", "updated_by").order_by("name")
+
+
+def model_version_by_alias(*, user: User, model: MLModel, alias: str) -> ModelVersion | None:
+    """The version `alias` names (None when `model` has no such alias)."""
+    number = model.aliases.filter(name=alias).values_list("version__number", flat=True).first()
+    if number is None:
+        return None
+    return model_versions_with_lineage(user=user, model=model).select_related("created_by").get(
+        number=number)

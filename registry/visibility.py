@@ -197,6 +197,24 @@ class ModelVersionQuerySet(VisibleQuerySet):
         return model_audience_q(project, "model__")
 
 
+class CaveatQuerySet(VisibleQuerySet):
+    """A caveat is read by whoever reads its dataset."""
+
+    def rule(self, user: Any) -> Q:
+        return dataset_q(user, "dataset_version__dataset__")
+
+    def audience_rule(self, project: Any) -> Q:
+        return dataset_audience_q(project, "dataset_version__dataset__")
+
+
+class ModelAliasQuerySet(VisibleQuerySet):
+    def rule(self, user: Any) -> Q:
+        return model_q(user, "model__")
+
+    def audience_rule(self, project: Any) -> Q:
+        return model_audience_q(project, "model__")
+
+
 class LineageQuerySet(VisibleQuerySet):
     """A lineage edge is read by whoever reads both its ends."""
 

@@ -66,6 +66,8 @@ NOT_PAGES: dict[str, str] = {
     "registry:team_member_remove": POST_ONLY,
     "registry:project_transition": POST_ONLY,
     "registry:model_version_status": POST_ONLY,
+    "registry:model_version_alias": POST_ONLY,
+    "registry:model_alias_remove": POST_ONLY,
     "registry:role_assign": POST_ONLY,
     "registry:role_unassign": POST_ONLY,
 }
@@ -192,6 +194,9 @@ PARAMETERS: dict[str, Callable[[DemoObjects], list[dict]]] = {
                                                  "number": o.model_version.number}],
     "registry:model_version_status": lambda o: [{"slug": o.model.slug,
                                                  "number": o.model_version.number}],
+    "registry:model_version_alias": lambda o: [{"slug": o.model.slug,
+                                                "number": o.model_version.number}],
+    "registry:model_alias_remove": lambda o: [{"slug": o.model.slug, "alias": "champion"}],
     "registry:role_assign": lambda o: [{"kind": "project", "slug": o.project.slug},
                                        {"kind": "dataset", "slug": o.dataset.slug},
                                        {"kind": "model", "slug": o.model.slug}],

@@ -195,6 +195,7 @@ def _fill(path: str, private: Private) -> str:
         ("action-items", "id"): private.sprint.action_items.order_by("pk").first().pk,
         ("gates", "stage"): "deployment", ("members", "username"): "amara",
         ("people", "username"): "amara", ("templates", "kind"): "model-card",
+        ("aliases", "alias"): "champion",
     }
     parts = path.split("/")
     for index, part in enumerate(parts):

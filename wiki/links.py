@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.text import slugify
 
-from registry.models import MLModel, ModelVersion
+from registry.models import MLModel, ModelAlias, ModelVersion
 from registry.permissions import User
 from wiki.models import Page
 from wiki.refs import KINDS, DocRef, resolve
@@ -34,12 +34,22 @@ class Ref:
     kind: str  # "page", or a DocRef kind: "project", "dataset", "model", "model_version"
     key: str  # a page's title; an object's reference text (e.g. "model:fraud-scorer@3")
     doc: DocRef | None = None
+    alias: str = ""  # `[[model:slug@champion]]`: the version the alias names when it is read
+
+
+_ALIAS = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)@([a-z0-9]+(?:-[a-z0-9]+)*)$")
 
 
 def parse_ref(raw: str) -> Ref:
-    """`[[Some page]]`, `[[dataset:slug]]`, `[[model:slug@3]]` → the link's target."""
+    """`[[Some page]]`, `[[dataset:slug]]`, `[[model:slug@3]]`, `[[model:slug@champion]]` →
+    the link's target. An alias link is stored as a link to the model (aliases move) and shows
+    the version the alias names when the page is read."""
     kind, sep, rest = raw.partition(":")
     kind, rest = kind.strip().lower(), rest.strip()
+    alias = _ALIAS.match(rest.lower()) if kind == "model" else None
+    if sep and alias and not alias.group(2).isdigit():
+        doc = DocRef("model", alias.group(1))
+        return Ref("model", str(doc), doc, alias=alias.group(2))
     if sep and kind in KINDS and rest:
         try:
             doc = DocRef.parse(f"{kind}:{rest.lower()}")
@@ -57,11 +67,18 @@ def refs_in(html: str) -> list[Ref]:
 class Targets:
     pages: dict[str, object]
     objects: dict[DocRef, object]
+    aliases: dict[tuple[str, str], ModelVersion] | None = None
 
     def get(self, ref: Ref) -> object | None:
         if ref.kind == "page":  # a page is named by its title or its slug
             return self.pages.get(ref.key.casefold()) or self.pages.get(slugify(ref.key))
         return self.objects.get(ref.doc)
+
+    def shown(self, ref: Ref) -> object | None:
+        """What a reader's link goes to: for an alias, the version it names now."""
+        if ref.alias:
+            return (self.aliases or {}).get((ref.doc.slug, ref.alias))
+        return self.get(ref)
 
 
 def lookup(refs: list[Ref], *, user: User | None, space: object | None) -> Targets:
@@ -83,7 +100,15 @@ def lookup(refs: list[Ref], *, user: User | None, space: object | None) -> Targe
             latest[model_id] = status
         for model in models:
             model.latest_status = latest.get(model.pk)
-    return Targets(pages, objects)
+    aliases: dict[tuple[str, str], ModelVersion] = {}
+    wanted = {(r.doc.slug, r.alias) for r in refs if r.alias}
+    if wanted:
+        qs = ModelAlias.objects.filter(model__slug__in={m for m, _ in wanted},
+                                       name__in={a for _, a in wanted})
+        for alias in (qs if user is None else qs.visible_to(user)).select_related("version__model"):
+            alias.version.alias_name = alias.name
+            aliases[(alias.version.model.slug, alias.name)] = alias.version
+    return Targets(pages, objects, aliases)
 
 
 def _status(ref: Ref, target: object) -> str:
@@ -94,7 +119,7 @@ def _status(ref: Ref, target: object) -> str:
     if ref.kind == "model":
         status = getattr(target, "latest_status", None)
         return ModelVersion.Status(status).label if status else "no versions"
-    if ref.kind == "model_version":
+    if ref.kind == "model_version" or ref.alias:
         return target.get_status_display()
     return ""
 
@@ -112,6 +137,9 @@ def _render(ref: Ref, text: str, target: object | None, space: object | None,
         return format_html('<a class="wikilink" href="{}">{}</a>', target.get_absolute_url(),
                            target.title)
     name = str(target)
+    if ref.alias:
+        return format_html('<a class="wikilink" href="{}">{} <span class="badge">{} · {}</span></a>',
+                           target.get_absolute_url(), name, ref.alias, _status(ref, target))
     return format_html('<a class="wikilink" href="{}">{} <span class="badge">{}</span></a>',
                        target.get_absolute_url(), name, _status(ref, target))
 
@@ -126,6 +154,6 @@ def resolve_links(html: str, *, user: User, space: object | None = None,
     def replace(match: re.Match) -> str:
         ref = parse_ref(html_lib.unescape(match.group(1)))
         text = escape(html_lib.unescape(match.group(2)))
-        return _render(ref, text, targets.get(ref), space, can_create)
+        return _render(ref, text, targets.shown(ref), space, can_create)
 
     return PLACEHOLDER.sub(replace, html)

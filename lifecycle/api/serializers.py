@@ -11,7 +11,7 @@ from rest_framework import serializers
 from config.api import MAX_INT, InputSerializer, request_user
 from lifecycle import gates
 from lifecycle.models import ActionItem, Approval, ReviewRequest, Sprint
-from registry.api.serializers import UsernameField
+from registry.api.serializers import ModelVersionUpdateIn, UsernameField
 from registry.models import ModelVersion, Stage, StageTransition
 from wiki.api.serializers import PageDetailOut
 from wiki.models import Page
@@ -104,13 +104,51 @@ class TransitionRefusedSerializer(serializers.Serializer):
                                   help_text="Requirements that are not met yet, when any.")
 
 
-class ModelVersionPatchIn(InputSerializer):
+class ModelVersionPatchIn(ModelVersionUpdateIn):
     refused_fields = {
-        name: "A registered version is immutable; only its status changes."
-        for name in ("number", "metrics", "code_revision", "artifact_uri", "trained_by",
-                     "notes", "lineage")
+        name: "A registered version is immutable; only its status, tags and notes change."
+        for name in ("number", "metrics", "params", "code_revision", "artifact_uri", "trained_by",
+                     "lineage", "run_id", "source_uri")
     }
-    status = serializers.ChoiceField(choices=ModelVersion.Status.choices)
+    status = serializers.ChoiceField(choices=ModelVersion.Status.choices, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError({"status": ["Give a status, tags or notes to change."]})
+        return attrs
+
+
+class AliasIn(InputSerializer):
+    version = serializers.IntegerField(min_value=1, max_value=MAX_INT,
+                                       help_text="The number of the version the alias names.")
+    serving = serializers.BooleanField(
+        required=False, help_text="A serving job reads it: the version must pass the promotion "
+                                  "gate. Left out: kept as it was (false for a new alias).")
+
+
+class AliasOut(serializers.Serializer):
+    model = serializers.CharField(source="model.slug")
+    alias = serializers.CharField(source="name")
+    version = serializers.IntegerField(source="version.number")
+    serving = serializers.BooleanField()
+    updated_by = serializers.CharField(source="updated_by.username")
+    updated_at = serializers.DateTimeField()
+
+
+class PromotionCheckOut(serializers.Serializer):
+    requirement = serializers.CharField()
+    met = serializers.BooleanField()
+    problem = serializers.CharField()
+    page = serializers.CharField(allow_null=True)
+    start_url = serializers.CharField()
+    caveat = serializers.IntegerField(allow_null=True, help_text="The inherited caveat's id.")
+
+
+class PromotionOut(serializers.Serializer):
+    model = serializers.CharField()
+    number = serializers.IntegerField()
+    met = serializers.BooleanField()
+    checks = PromotionCheckOut(many=True)
 
 
 # --- sprints ------------------------------------------------------------------------------

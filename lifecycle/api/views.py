@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,6 +23,8 @@ from lifecycle import gates, permissions, services
 from lifecycle.api import serializers as s
 from lifecycle.models import ActionItem, Approval, ReviewRequest, Sprint
 from registry import permissions as registry_permissions
+from registry import selectors as selectors_registry
+from registry import services as registry_services
 from registry.api import serializers as registry_s
 from registry.api.views import models as registry_views
 from registry.api.views.models import model_version_or_404
@@ -87,13 +89,63 @@ class ModelVersionDetail(registry_views.ModelVersionDetail):
 
     @extend_schema(request=s.ModelVersionPatchIn,
                    responses={200: registry_s.ModelVersionOut, **error_responses(400, 401, 403, 404, 409)},
-                   description="Change the status (the only mutable field of a version).")
+                   description="Change the status (production passes the version's promotion "
+                               "gate and archives the version it replaces), the tags or the notes.")
     def patch(self, request: Request, slug: str, number: int) -> Response:
         model = registry_permissions.get_model_for_user_or_404(request.user, slug)
         version = get_object_or_404(model.versions.select_related("model"), number=number)
-        services.model_version_set_status(version=version, by=request.user,
-                                          status=self.input(s.ModelVersionPatchIn)["status"])
+        data = self.input(s.ModelVersionPatchIn)
+        if "tags" in data or "notes" in data:
+            if not permissions.can_change_version_status(request.user, version):
+                raise PermissionDenied
+            registry_services.model_version_update(version=version, by=request.user,
+                                                   tags=data.get("tags"), notes=data.get("notes"))
+        if "status" in data:
+            services.model_version_set_status(version=version, by=request.user, status=data["status"])
         return self.output(registry_s.ModelVersionOut, model_version_or_404(request.user, model, number))
+
+
+class Promotion(ApiView):
+    @extend_schema(responses={200: s.PromotionOut, **READ_ERRORS},
+                   description="What the version needs to go to production (or to a serving "
+                               "alias): each line met or not, with a link to start what is missing.")
+    def get(self, request: Request, slug: str, number: int) -> Response:
+        model = registry_permissions.get_model_for_user_or_404(request.user, slug)
+        version = get_object_or_404(model.versions.select_related("model__project"), number=number)
+        checks = gates.promotion_for_reader(gates.promotion_checklist(version), request.user)
+        return self.output(s.PromotionOut, {
+            "model": model.slug, "number": number, "met": all(c.met for c in checks),
+            "checks": [c.as_dict() for c in checks]})
+
+
+class AliasDetail(ApiView):
+    def _alias(self, model: Any, alias: str) -> Any:
+        return get_object_or_404(
+            selectors_registry.model_aliases(model=model).select_related("model"), name=alias)
+
+    @extend_schema(responses={200: s.AliasOut, **READ_ERRORS})
+    def get(self, request: Request, slug: str, alias: str) -> Response:
+        model = registry_permissions.get_model_for_user_or_404(request.user, slug)
+        return self.output(s.AliasOut, self._alias(model, alias))
+
+    @extend_schema(request=s.AliasIn, responses={200: s.AliasOut, **error_responses(400, 401, 403, 404, 409)},
+                   description="Set the alias, or move it to another version.")
+    def put(self, request: Request, slug: str, alias: str) -> Response:
+        model = registry_permissions.get_model_for_user_or_404(request.user, slug, write=True)
+        data = self.input(s.AliasIn)
+        version = model.versions.filter(number=data["version"]).first()
+        if version is None:
+            raise ValidationError({"version": [f"{model} has no version {data['version']}."]})
+        services.model_alias_set(model=model, name=alias, version=version, by=request.user,
+                                 serving=data.get("serving"))
+        return self.output(s.AliasOut, self._alias(model, alias))
+
+    @extend_schema(responses={204: None, **WRITE_ERRORS})
+    def delete(self, request: Request, slug: str, alias: str) -> Response:
+        model = registry_permissions.get_model_for_user_or_404(request.user, slug, write=True)
+        self._alias(model, alias)
+        services.model_alias_remove(model=model, name=alias, by=request.user)
+        return Response(status=204)
 
 
 # --- approvals and review requests -------------------------------------------------------------

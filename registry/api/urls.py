@@ -42,6 +42,8 @@ urlpatterns = [
     path("models/", models.ModelList.as_view(), name="model_list"),
     path("models/<slug:slug>/", models.ModelDetail.as_view(), name="model_detail"),
     path("models/<slug:slug>/versions/", models.ModelVersionList.as_view(), name="model_version_list"),
+    path("models/<slug:slug>/versions/@<slug:alias>/", models.ModelVersionByAlias.as_view(),
+         name="model_version_by_alias"),
     *_roles("projects", "project"),
     *_roles("datasets", "dataset"),
     *_roles("models", "model"),

@@ -27,11 +27,14 @@ def model_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
     model = permissions.get_model_for_user_or_404(request.user, slug)
+    versions = list(selectors.model_versions_with_lineage(user=request.user, model=model))
     context = {
         "model": model,
         "nav": "models",
         "can_edit": permissions.can_edit_model(request.user, model),
-        "versions": selectors.model_versions_with_lineage(user=request.user, model=model),
+        "versions": versions,
+        "production": next((v for v in versions if v.status == ModelVersion.Status.PRODUCTION), None),
+        "aliases": selectors.model_aliases(model=model),
         "roles": selectors.role_assignments_for(target=model),
         "role_form": RoleAssignForm() if permissions.can_assign_roles(request.user, model) else None,
         "activity": selectors.activity_for(user=request.user, target=model),

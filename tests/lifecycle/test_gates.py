@@ -189,7 +189,7 @@ def test_promotion_to_production_needs_a_card_and_an_approved_ethics_review(
 
     write("model-card", model, by=member)
     review = write("ethics-bias-review", model, by=member)
-    with pytest.raises(ApplicationError, match="ethics"):
+    with pytest.raises(ApplicationError, match="(?i)ethics"):
         services.model_version_set_status(version=version, status="production", by=member)
     services.page_approve(page=review, revision=review.revision, by=reviewer)
     services.model_version_set_status(version=version, status="production", by=member)

@@ -29,6 +29,7 @@ from registry.api.serializers.models import (  # noqa: F401
     ModelUpdateIn,
     ModelVersionIn,
     ModelVersionOut,
+    ModelVersionUpdateIn,
 )
 from registry.api.serializers.projects import (  # noqa: F401
     ProjectCreateIn,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from rest_framework import serializers
 
 from config.api import MAX_INT, InputSerializer, request_user
 from registry import permissions
 from registry.api.serializers.common import UsernameField, no_nul, slug_field
+from registry.metadata import LIMITS, clean_metrics, clean_params, clean_tags
 from registry.models import (
     DatasetVersion,
     Lineage,
@@ -25,28 +27,39 @@ class ModelOut(serializers.ModelSerializer):
     latest_status = serializers.ChoiceField(choices=ModelVersion.Status.choices, read_only=True,
                                             allow_null=True)
     version_count = serializers.IntegerField(read_only=True)
+    production_version = serializers.IntegerField(source="production_number", read_only=True,
+                                                   allow_null=True,
+                                                   help_text="The live version's number.")
+    aliases = serializers.DictField(child=serializers.IntegerField(), source="alias_map",
+                                    read_only=True, help_text="Alias name: version number.")
+    tags = serializers.DictField(child=serializers.CharField(), read_only=True)
 
     class Meta:
         model = MLModel
         fields = ["slug", "name", "description", "task", "framework", "project", "latest_version",
-                  "latest_status", "version_count", "created_at", "updated_at"]
+                  "latest_status", "version_count", "production_version", "aliases", "tags",
+                  "created_at", "updated_at"]
 
-    # The columns a row needs, for a list that reads them as dicts (ModelList).
-    ROW = ("slug", "name", "description", "task", "framework", "project__slug", "latest_number",
-           "latest_status", "version_count", "created_at", "updated_at")
+    # The columns a row needs, for a list that reads them as dicts (ModelList; it adds
+    # `alias_map` to each row from one query for the page).
+    ROW = ("pk", "slug", "name", "description", "task", "framework", "project__slug",
+           "latest_number", "latest_status", "version_count", "production_number", "tags",
+           "created_at", "updated_at")
 
     def to_representation(self, model: MLModel | dict[str, Any]) -> dict[str, Any]:
         # The model search is the registry's hottest read. This is the dict the fields above
         # give (tests/api/test_endpoints.py holds the two equal), written out so that a page
         # of rows skips building eleven field objects and calling each one per row.
         row = model if isinstance(model, dict) else {
-            "project__slug": model.project.slug,
+            "project__slug": model.project.slug, "alias_map": model.alias_map,
             **{name: getattr(model, name) for name in self.ROW if name != "project__slug"}}
         return {
             "slug": row["slug"], "name": row["name"], "description": row["description"],
             "task": row["task"], "framework": row["framework"], "project": row["project__slug"],
             "latest_version": row["latest_number"], "latest_status": row["latest_status"],
-            "version_count": row["version_count"],
+            "version_count": row["version_count"], "production_version": row["production_number"],
+            "aliases": {str(k): v for k, v in row.get("alias_map", {}).items()},
+            "tags": {str(k): str(v) for k, v in row["tags"].items()},
             "created_at": _DATETIME.to_representation(row["created_at"]),
             "updated_at": _DATETIME.to_representation(row["updated_at"]),
         }
@@ -55,8 +68,14 @@ class ModelOut(serializers.ModelSerializer):
 _DATETIME = serializers.DateTimeField()
 
 
+def _tags_field() -> serializers.DictField:
+    return serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=500),
+                                 required=False, help_text=f"Key-value tags: {LIMITS}.")
+
+
 class _ModelFieldsIn(InputSerializer):
     name = serializers.CharField(max_length=200)
+    tags = _tags_field()
     description = serializers.CharField(allow_blank=True, required=False)
     task = serializers.CharField(max_length=80)
     framework = serializers.CharField(max_length=80, allow_blank=True, required=False)
@@ -86,6 +105,24 @@ class ModelUpdateIn(_ModelFieldsIn):
                                            required=False)
 
 
+def _checked(clean: Any, value: Any) -> Any:
+    """A registry.metadata rule as a field error of this serializer."""
+    try:
+        return clean(value)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(
+            [m for messages in error.message_dict.values() for m in messages]) from error
+
+
+class ModelVersionUpdateIn(InputSerializer):
+    tags = _tags_field()
+    notes = serializers.CharField(allow_blank=True, required=False)
+
+    def validate_tags(self, value: dict[str, Any]) -> dict[str, Any]:
+        no_nul(value)
+        return _checked(clean_tags, value)
+
+
 class LineageSerializer(InputSerializer):
     """A dataset version a model version used; the same shape in and out."""
 
@@ -107,14 +144,20 @@ class ModelVersionOut(serializers.ModelSerializer):
     model = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     trained_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    metrics = serializers.DictField(child=serializers.JSONField(), read_only=True)
+    metrics = serializers.DictField(child=serializers.JSONField(), read_only=True,
+                                    help_text="Name: finite number.")
+    params = serializers.DictField(child=serializers.JSONField(), read_only=True)
+    tags = serializers.DictField(child=serializers.CharField(), read_only=True)
+    aliases = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True,
+                                           help_text="The aliases that name this version.")
     lineage = LineageOut(many=True, read_only=True,
                          help_text="Dataset versions (that you can see) it was trained/evaluated on.")
 
     class Meta:
         model = ModelVersion
-        fields = ["model", "number", "status", "metrics", "code_revision", "artifact_uri",
-                  "trained_by", "notes", "created_by", "created_at", "lineage"]
+        fields = ["model", "number", "status", "metrics", "params", "tags", "run_id", "source_uri",
+                  "code_revision", "artifact_uri", "trained_by", "notes", "created_by",
+                  "created_at", "aliases", "lineage"]
 
     def to_representation(self, version: ModelVersion) -> dict[str, Any]:
         # Every registration answers with one: written out as ModelOut's is, for the same
@@ -122,11 +165,14 @@ class ModelVersionOut(serializers.ModelSerializer):
         return {
             "model": version.model.slug, "number": version.number, "status": version.status,
             "metrics": {str(name): value for name, value in version.metrics.items()},
+            "params": dict(version.params), "tags": {str(k): str(v) for k, v in version.tags.items()},
+            "run_id": version.run_id, "source_uri": version.source_uri,
             "code_revision": version.code_revision, "artifact_uri": version.artifact_uri,
             "trained_by": version.trained_by.username if version.trained_by_id else None,
             "notes": version.notes,
             "created_by": version.created_by.username if version.created_by_id else None,
             "created_at": _DATETIME.to_representation(version.created_at),
+            "aliases": [alias.name for alias in version.aliases.all()],
             "lineage": [{"dataset": used.dataset_version.dataset.slug,
                          "version": used.dataset_version.label, "use": used.use}
                         for used in version.lineage.all()],
@@ -139,7 +185,14 @@ class ModelVersionIn(InputSerializer):
     status = serializers.ChoiceField(choices=ModelVersion.Status.choices,
                                      default=ModelVersion.Status.CANDIDATE)
     metrics = serializers.DictField(child=serializers.JSONField(), required=False, default=dict,
-                                    help_text='Name: value, e.g. {"auc": 0.91}.')
+                                    help_text=f'Name: finite number, e.g. {{"auc": 0.91}}; {LIMITS}.')
+    params = serializers.DictField(child=serializers.JSONField(), required=False, default=dict,
+                                   help_text=f'Hyperparameters, e.g. {{"max_depth": 6}}; {LIMITS}.')
+    tags = _tags_field()
+    run_id = serializers.CharField(max_length=200, allow_blank=True, required=False, default="",
+                                   help_text="The experiment tracker's run id.")
+    source_uri = serializers.CharField(max_length=500, allow_blank=True, required=False, default="",
+                                       help_text="Where the tracker shows that run.")
     code_revision = serializers.CharField(max_length=80, allow_blank=True, required=False, default="")
     artifact_uri = serializers.CharField(max_length=500, allow_blank=True, required=False, default="")
     trained_by = UsernameField(allow_null=True, required=False)
@@ -148,7 +201,15 @@ class ModelVersionIn(InputSerializer):
 
     def validate_metrics(self, value: dict[str, Any]) -> dict[str, Any]:
         no_nul(value)
-        return value
+        return _checked(clean_metrics, value)
+
+    def validate_params(self, value: dict[str, Any]) -> dict[str, Any]:
+        no_nul(value)
+        return _checked(clean_params, value)
+
+    def validate_tags(self, value: dict[str, Any]) -> dict[str, Any]:
+        no_nul(value)
+        return _checked(clean_tags, value)
 
     def validate_lineage(self, items: list[dict[str, str]]) -> list[tuple[DatasetVersion, str]]:
         wanted = {(i["dataset"], i["version"]) for i in items}

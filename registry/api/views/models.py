@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
@@ -20,6 +21,7 @@ from registry.filters import ModelFilter
 from registry.models import (
     Lineage,
     MLModel,
+    ModelAlias,
     ModelVersion,
 )
 
@@ -37,14 +39,20 @@ class ModelList(ApiListView):
     def paginate_queryset(self, queryset: QuerySet[MLModel]) -> list[dict[str, Any]] | None:
         # a page as dicts of what a row shows: model and project instances would cost the
         # model search twice as much to build as the rest of the page
-        return super().paginate_queryset(queryset.values(*s.ModelOut.ROW))
+        rows = super().paginate_queryset(queryset.values(*s.ModelOut.ROW))
+        if rows is not None:
+            maps = selectors.alias_maps(row["pk"] for row in rows)  # one query for the page
+            for row in rows:
+                row["alias_map"] = maps[row["pk"]]
+        return rows
 
     @extend_schema(request=s.ModelCreateIn, responses={201: s.ModelOut, **error_responses(400, 401, 403)})
     def post(self, request: Request) -> Response:
         model = services.model_create(**self.input(s.ModelCreateIn), by=request.user)
         # what model_list annotates, known for a model with no versions yet
-        model.latest_number = model.latest_status = None
+        model.latest_number = model.latest_status = model.production_number = None
         model.version_count = 0
+        model.alias_map = {}
         return self.output(s.ModelOut, model, status=201)
 
 
@@ -87,6 +95,7 @@ class ModelVersionList(ApiListView):
                 "lineage", queryset=Lineage.objects.select_related("dataset_version__dataset")))
         else:
             version._prefetched_objects_cache = {"lineage": Lineage.objects.none()}
+        version._prefetched_objects_cache["aliases"] = ModelAlias.objects.none()  # it is new
         return self.output(s.ModelVersionOut, version, status=201)
 
 
@@ -101,3 +110,14 @@ class ModelVersionDetail(ApiView):
     def get(self, request: Request, slug: str, number: int) -> Response:
         model = permissions.get_model_for_user_or_404(request.user, slug)
         return self.output(s.ModelVersionOut, model_version_or_404(request.user, model, number))
+
+
+class ModelVersionByAlias(ApiView):
+    @extend_schema(responses={200: s.ModelVersionOut, **READ_ERRORS},
+                   description="The version an alias (`champion`, `challenger`…) names now.")
+    def get(self, request: Request, slug: str, alias: str) -> Response:
+        model = permissions.get_model_for_user_or_404(request.user, slug)
+        version = selectors.model_version_by_alias(user=request.user, model=model, alias=alias)
+        if version is None:
+            raise Http404
+        return self.output(s.ModelVersionOut, version)
