@@ -144,8 +144,10 @@ class DatasetVersionForm(forms.ModelForm):
 class ModelForm(forms.ModelForm):
     class Meta:
         model = MLModel
-        fields = ["slug", "name", "task", "framework", "project", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        fields = ["slug", "name", "task", "framework", "project", "description", "tags"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}),
+                   "tags": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"tags": 'JSON object of strings, e.g. {"team": "risk", "domain": "cards"}'}
 
     def __init__(self, *args: Any, projects: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -162,6 +164,17 @@ class ModelVersionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text='JSON object, e.g. {"auc": 0.91, "f1": 0.78}',
     )
+    params = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text='Hyperparameters as a JSON object, e.g. {"max_depth": 6, "eta": 0.1}',
+    )
+    tags = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One key=value per line, e.g. stage=shadow",
+    )
+    run_id = forms.CharField(label="Tracker run id", max_length=200, required=False)
+    source_uri = forms.URLField(label="Tracker run URL", max_length=500, required=False,
+                                assume_scheme="https")
     code_revision = forms.CharField(max_length=80, required=False)
     artifact_uri = forms.CharField(max_length=500, required=False)
     trained_by = forms.ModelChoiceField(Person.objects.filter(is_active=True), required=False)
@@ -180,21 +193,40 @@ class ModelVersionForm(forms.Form):
             self.fields[name].label_from_instance = lambda dv: f"{dv.dataset.name} {dv.label}"
 
     def clean_metrics(self) -> dict[str, Any]:
-        raw = self.cleaned_data["metrics"].strip()
-        if not raw:
-            return {}
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise ValidationError(f"Not valid JSON: {error.msg} (line {error.lineno}).") from error
-        if not isinstance(value, dict):
-            raise ValidationError('Write an object of name: value, e.g. {"auc": 0.91}.')
-        return value
+        return _json_object(self.cleaned_data["metrics"])
+
+    def clean_params(self) -> dict[str, Any]:
+        return _json_object(self.cleaned_data["params"])
+
+    def clean_tags(self) -> dict[str, str]:
+        tags = {}
+        for number, line in enumerate(self.cleaned_data["tags"].splitlines(), 1):
+            if not line.strip():
+                continue
+            key, sep, value = line.partition("=")
+            if not sep or not key.strip():
+                raise ValidationError(f"Line {number}: write key=value.")
+            tags[key.strip()] = value.strip()
+        return tags
 
     def lineage(self) -> list[tuple[DatasetVersion, str]]:
         return [(dv, Lineage.Use.TRAINING) for dv in self.cleaned_data["training_data"]] + [
             (dv, Lineage.Use.EVALUATION) for dv in self.cleaned_data["evaluation_data"]
         ]
+
+
+def _json_object(raw: str) -> dict[str, Any]:
+    """A form's JSON object field: {} when empty."""
+    raw = raw.strip()
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ValidationError(f"Not valid JSON: {error.msg} (line {error.lineno}).") from error
+    if not isinstance(value, dict):
+        raise ValidationError('Write an object of name: value, e.g. {"auc": 0.91}.')
+    return value
 
 
 class RoleAssignForm(forms.Form):

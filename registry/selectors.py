@@ -196,3 +196,15 @@ def model_version_by_alias(*, user: User, model: MLModel, alias: str) -> ModelVe
         return None
     return model_versions_with_lineage(user=user, model=model).select_related("created_by").get(
         number=number)
+
+
+def model_version_search(*, user: User) -> QuerySet[ModelVersion]:
+    """Every version `user` may see, across models, newest first, with what a row shows."""
+    return (ModelVersion.objects.visible_to(user)
+            .select_related("model", "trained_by", "created_by")
+            .prefetch_related(
+                # each row lists its dataset versions and its aliases: one query each per page
+                Prefetch("lineage", queryset=Lineage.objects.visible_to(user).select_related(
+                    "dataset_version", "dataset_version__dataset")),
+                Prefetch("aliases", queryset=ModelAlias.objects.order_by("name")))
+            .order_by("-created_at", "-pk"))

@@ -33,6 +33,7 @@ urlpatterns = [
     path("datasets/<slug:slug>/versions/<str:label>/", datasets.dataset_version_detail,
          name="dataset_version_detail"),
     path("models/", models.model_list, name="model_list"),
+    path("model-versions/", models.model_version_search, name="model_version_search"),
     path("models/new/", models.model_create, name="model_create"),
     path("models/<slug:slug>/", models.model_detail, name="model_detail"),
     path("models/<slug:slug>/edit/", models.model_edit, name="model_edit"),

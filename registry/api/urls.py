@@ -41,6 +41,7 @@ urlpatterns = [
          name="dataset_version_detail"),
     path("models/", models.ModelList.as_view(), name="model_list"),
     path("models/<slug:slug>/", models.ModelDetail.as_view(), name="model_detail"),
+    path("model-versions/", models.ModelVersionSearchList.as_view(), name="model_version_search"),
     path("models/<slug:slug>/versions/", models.ModelVersionList.as_view(), name="model_version_list"),
     path("models/<slug:slug>/versions/@<slug:alias>/", models.ModelVersionByAlias.as_view(),
          name="model_version_by_alias"),

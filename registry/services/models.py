@@ -32,7 +32,7 @@ def model_create(
 @transaction.atomic
 def model_update(*, model: MLModel, by: Person, **fields: Any) -> MLModel:
     if "tags" in fields:
-        fields["tags"] = clean_tags(fields["tags"])
+        fields["tags"] = clean_tags(fields["tags"] or {})
     return record_update(model, by=by, fields=fields)
 
 

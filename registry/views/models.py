@@ -9,19 +9,37 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from config.web import form_page, list_page, posted, submit
+from config.web import form_page, list_page, paginate, posted, query_without_page, submit
 from registry import permissions, selectors, services
 from registry.filters import ModelFilter
 from registry.forms import ModelForm, ModelVersionForm, RoleAssignForm
 from registry.models import DatasetVersion, MLModel, ModelVersion, Project
+from registry.version_search import ModelVersionSearch, from_form
 
 
 @login_required
 def model_list(request: HttpRequest) -> HttpResponse:
     filterset = ModelFilter(request.GET, queryset=selectors.model_list(user=request.user),
                             request=request)
-    return list_page(request, "registry/model_list.html", filterset, "models",
-                     can_create=permissions.can_write_anywhere(request.user))
+    page = paginate(request, filterset.qs)
+    maps = selectors.alias_maps(model.pk for model in page)  # one query for the page's aliases
+    for model in page:
+        model.alias_map = maps[model.pk]
+    return render(request, "registry/model_list.html", {
+        "filter": filterset, "page": page, "nav": "models", "query": query_without_page(request),
+        "can_create": permissions.can_write_anywhere(request.user)},
+        status=400 if filterset.errors else 200)
+
+
+@login_required
+def model_version_search(request: HttpRequest) -> HttpResponse:
+    data, errors = from_form(request.GET)
+    filterset = ModelVersionSearch(data, queryset=selectors.model_version_search(user=request.user),
+                                   request=request)
+    filterset.is_valid()
+    for field, message in errors.items():
+        filterset.form.add_error(field, message)
+    return list_page(request, "registry/model_version_search.html", filterset, "models")
 
 
 @login_required

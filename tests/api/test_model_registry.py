@@ -89,3 +89,142 @@ def test_a_viewer_may_read_but_not_set_an_alias(token_client, viewer, model, mem
     client = token_client(viewer)
     assert client.put(f"/api/v1/models/{model.slug}/aliases/champion/", {"version": 1},
                       format="json").status_code == 403
+
+
+def test_a_version_carries_params_tags_and_its_tracker_run(api, model, dataset_version):
+    body = {"metrics": {"auc": 0.91, "loss": 3}, "params": {"max_depth": 6, "booster": "gbtree"},
+            "tags": {"stage": "shadow"}, "run_id": "a1b2c3", "source_uri": "http://mlflow/r/a1b2c3",
+            "lineage": [{"dataset": dataset_version.dataset.slug, "version": dataset_version.label}]}
+    response = api.post(f"/api/v1/models/{model.slug}/versions/", body, format="json")
+    assert response.status_code == 201, response.json()
+    got = api.get(f"/api/v1/models/{model.slug}/versions/{response.json()['number']}/").json()
+    assert {k: got[k] for k in ("metrics", "params", "tags", "run_id", "source_uri")} == {
+        k: body[k] for k in ("metrics", "params", "tags", "run_id", "source_uri")}
+    patched = api.patch(f"/api/v1/models/{model.slug}/versions/{got['number']}/",
+                        {"tags": {"stage": "canary"}}, format="json")
+    assert patched.status_code == 200 and patched.json()["tags"] == {"stage": "canary"}
+    assert api.patch(f"/api/v1/models/{model.slug}/", {"tags": {"owner": "risk"}},
+                     format="json").json()["tags"] == {"owner": "risk"}
+
+
+@pytest.mark.parametrize("field,value,named", [
+    ("metrics", {"auc": "high"}, "auc"),
+    ("metrics", {"auc": True}, "auc"),
+    ("metrics", {"auc": None}, "auc"),
+    ("metrics", {"a" * 101: 1}, "a" * 100),
+    ("metrics", {f"m{i}": 1 for i in range(101)}, "100"),
+    ("metrics", {"bad\nkey": 1}, "bad"),
+    ("params", {"depth": [1, 2]}, "depth"),
+    ("params", {"note": "x" * 501}, "note"),
+    ("tags", {"stage": {"nested": 1}}, "stage"),
+    ("tags", {"stage": "x" * 501}, "stage"),
+    ("tags", {"": "x"}, None),
+    ("run_id", "r" * 201, None),
+])
+def test_bad_metadata_is_a_400_naming_the_field_and_the_key(api, model, field, value, named):
+    response = api.post(f"/api/v1/models/{model.slug}/versions/", {field: value}, format="json")
+    assert response.status_code == 400, response.content
+    said = " ".join(f"{key} {' '.join(messages)}"
+                    for key, messages in response.json()["errors"].items() if key.startswith(field))
+    assert said
+    if named:
+        assert named in said
+    assert not model.versions.exists()
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "1e309", "-1e400"])
+def test_a_metric_that_is_not_finite_is_refused(api, model, number):
+    response = api.post(f"/api/v1/models/{model.slug}/versions/", f'{{"metrics": {{"auc": {number}}}}}',
+                        content_type="application/json")
+    assert response.status_code == 400
+    assert not model.versions.exists()
+
+
+def test_the_version_form_takes_params_tags_and_refuses_a_word_as_a_metric(client, model, member):
+    client.force_login(member)
+    url = f"/models/{model.slug}/versions/new/"
+    refused = client.post(url, {"status": "candidate", "metrics": '{"auc": "high"}'})
+    assert refused.status_code == 400 and "auc: a metric is a finite number" in refused.content.decode()
+    response = client.post(url, {"status": "candidate", "metrics": '{"auc": 0.9}',
+                                 "params": '{"eta": 0.1}', "tags": "stage=shadow\nowner = risk",
+                                 "run_id": "r1"})
+    assert response.status_code == 302
+    version = model.versions.get()
+    assert version.params == {"eta": 0.1} and version.tags == {"stage": "shadow", "owner": "risk"}
+    page = client.get(version.get_absolute_url()).content.decode()
+    assert "stage=shadow" in page and "eta" in page
+
+
+@pytest.fixture
+def catalog(member, model, dataset):
+    """Two models' versions with tags, metrics and lineage."""
+    from tests.factories import DatasetVersionFactory, MLModelFactory
+
+    other = MLModelFactory(project=model.project, slug="other")
+    jan = DatasetVersionFactory(dataset=dataset, label="jan", created_by=member)
+    feb = DatasetVersionFactory(dataset=dataset, label="feb", created_by=member)
+    rows = {}
+    for m, n, auc, stage, data in [(model, 1, 0.80, "shadow", jan), (model, 2, 0.93, "canary", feb),
+                                   (other, 1, 0.95, "canary", feb), (other, 2, None, "shadow", jan)]:
+        v = ModelVersionFactory(model=m, number=n, created_by=member, tags={"stage": stage},
+                                metrics={"auc": auc} if auc is not None else {"loss": 1})
+        v.lineage.create(dataset_version=data, use="training")
+        rows[(m.slug, n)] = v
+    return rows
+
+
+def found(api, query):
+    response = api.get(f"/api/v1/model-versions/?{query}")
+    assert response.status_code == 200, response.json()
+    return [(v["model"], v["number"]) for v in response.json()["results"]]
+
+
+def test_versions_are_searched_across_models(api, catalog, model, dataset):
+    assert len(found(api, "")) == 4
+    assert sorted(found(api, "tag.stage=canary")) == [("other", 1), (model.slug, 2)]
+    assert found(api, "metric.auc__gte=0.9&sort=-metric.auc") == [("other", 1), (model.slug, 2)]
+    assert found(api, "sort=metric.auc")[-1] == ("other", 2)  # no auc: last
+    assert sorted(found(api, f"trained_on={dataset.slug}@jan")) == [("other", 2), (model.slug, 1)]
+    assert found(api, f"model={model.slug}&metric.auc__lt=0.9") == [(model.slug, 1)]
+    assert found(api, "registered_after=2999-01-01T00:00:00Z") == []
+    ModelAlias.objects.create(model=model, name="champion", version=catalog[(model.slug, 2)],
+                              updated_by=catalog[(model.slug, 2)].created_by)
+    assert found(api, "alias=champion") == [(model.slug, 2)]
+
+
+@pytest.mark.parametrize("query,field", [
+    ("metric.auc__gte=high", "metric.auc__gte"), ("metric.auc__between=1", "metric.auc__between"),
+    ("sort=-name", "sort"), ("status=live", "status"), ("metric.auc=NaN", "metric.auc"),
+    ("registered_after=yesterday", "registered_after"),
+])
+def test_a_bad_search_is_a_400_naming_the_parameter(api, catalog, query, field):
+    response = api.get(f"/api/v1/model-versions/?{query}")
+    assert response.status_code == 400, response.content
+    assert field in response.json()["errors"]
+
+
+def test_a_search_names_no_hidden_object(token_client, outsider, catalog, private_model, private_dataset,
+                                         member):
+    from tests.factories import DatasetVersionFactory
+
+    hidden = DatasetVersionFactory(dataset=private_dataset, label="secret", created_by=member)
+    v = ModelVersionFactory(model=private_model, created_by=member, tags={"stage": "canary"})
+    v.lineage.create(dataset_version=hidden, use="training")
+    client = token_client(outsider)
+    assert found(client, f"tag.stage=canary&model={private_model.slug}") == []
+    assert found(client, f"trained_on={private_dataset.slug}@secret") == []
+    assert all(m != private_model.slug for m, _ in found(client, ""))
+
+
+def test_the_search_page_filters_and_the_models_page_shows_what_is_live(client, member, catalog, model):
+    ModelVersion = type(catalog[(model.slug, 1)])
+    ModelVersion.objects.filter(pk=catalog[(model.slug, 1)].pk).update(status="production")
+    ModelAlias.objects.create(model=model, name="challenger", version=catalog[(model.slug, 2)],
+                              updated_by=member)
+    client.force_login(member)
+    page = client.get("/model-versions/?tag=stage%3Dcanary&metric=auc%3E%3D0.94").content.decode()
+    assert "other" in page.lower() and f"{model.name} v2" not in page
+    bad = client.get("/model-versions/?metric=auc%20is%20high")
+    assert bad.status_code == 400 and "auc&gt;=0.9" in bad.content.decode()
+    models_page = client.get("/models/").content.decode()
+    assert "@challenger" in models_page and f"/models/{model.slug}/versions/1/" in models_page

@@ -47,6 +47,8 @@ LISTS = [
     "/api/v1/datasets/", "/api/v1/datasets/?tag=a", "/api/v1/datasets/transactions/versions/",
     "/api/v1/datasets/transactions/roles/", "/api/v1/models/", "/api/v1/models/scorer/versions/",
     "/api/v1/models/scorer/roles/", "/api/v1/activity/",
+    "/api/v1/model-versions/", "/api/v1/model-versions/?sort=-metric.auc&tag.stage=a&status=candidate",
+    "/api/v1/model-versions/?trained_on=transactions%401&metric.auc__gte=0.1",
 ]
 
 

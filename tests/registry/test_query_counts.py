@@ -26,7 +26,8 @@ def _fill(team, member, n):
 
 
 URLS = ["/", "/projects/", "/datasets/", "/models/", "/teams/", "/people/",
-        "/teams/risk/", "/projects/fraud/", "/datasets/transactions/", "/models/scorer/"]
+        "/teams/risk/", "/projects/fraud/", "/datasets/transactions/", "/models/scorer/",
+        "/model-versions/", "/model-versions/?sort=-metric.auc&tag=stage%3Da&metric=auc%3E0.1"]
 
 
 @pytest.mark.parametrize("size", [3, 30])

@@ -7,16 +7,13 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api import READ_ERRORS, WRITE_ERRORS, ApiListView, ApiView, error_responses
 from registry import permissions, selectors, services
 from registry.api import serializers as s
-from registry.api.filters import (
-    ModelVersionFilter,
-)
 from registry.filters import ModelFilter
 from registry.models import (
     Lineage,
@@ -24,6 +21,7 @@ from registry.models import (
     ModelAlias,
     ModelVersion,
 )
+from registry.version_search import ModelVersionSearch
 
 
 class ModelList(ApiListView):
@@ -74,14 +72,14 @@ class ModelDetail(ApiView):
 class ModelVersionList(ApiListView):
     serializer_class = s.ModelVersionOut
     queryset = ModelVersion.objects.none()
-    filterset_class = ModelVersionFilter
+    filterset_class = ModelVersionSearch  # the search across models, within this one
     ordering_fields = ["number", "created_at"]
-    ordering = ["-number"]
+    ordering = None  # newest number first, or `sort=[-]metric.<name>`
 
     def get_queryset(self) -> QuerySet[ModelVersion]:
         model = permissions.get_model_for_user_or_404(self.request.user, self.kwargs["slug"])
         return selectors.model_versions_with_lineage(user=self.request.user, model=model).select_related(
-            "created_by")
+            "created_by").order_by("-number")
 
     @extend_schema(request=s.ModelVersionIn,
                    responses={201: s.ModelVersionOut, **error_responses(400, 401, 403, 404, 409)})
@@ -121,3 +119,27 @@ class ModelVersionByAlias(ApiView):
         if version is None:
             raise Http404
         return self.output(s.ModelVersionOut, version)
+
+
+class ModelVersionSearchList(ApiListView):
+    """Versions across models (MLflow's model-versions/search)."""
+
+    serializer_class = s.ModelVersionOut
+    queryset = ModelVersion.objects.none()
+    filterset_class = ModelVersionSearch
+    ordering_fields = ["created_at", "number"]
+    ordering = None  # newest first, or `sort=[-]metric.<name>`
+
+    def get_queryset(self) -> QuerySet[ModelVersion]:
+        return selectors.model_version_search(user=self.request.user)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("tag.<key>", str, description="A tag's value, e.g. tag.stage=shadow "
+                             "(any number of tag. and metric. conditions, at most 10)."),
+            OpenApiParameter("metric.<name>__gte", float, description="A metric bound, e.g. "
+                             "metric.auc__gte=0.9; also __lte, __gt, __lt, or exact."),
+        ],
+        responses={200: s.ModelVersionOut(many=True), **error_responses(400, 401)})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
