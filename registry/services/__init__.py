@@ -15,11 +15,13 @@ from registry.services.datasets import (
     dataset_create,
     dataset_update,
     dataset_version_add,
+    dataset_version_register,
 )
 from registry.services.models import (
     model_create,
     model_update,
     model_version_add,
+    model_version_register,
     model_version_update,
 )
 from registry.services.people import person_update
@@ -30,7 +32,9 @@ from registry.services.teams import membership_remove, membership_set, team_crea
 __all__ = [
     "activity_record", "activity_ref", "record_update", "save_validated", "tags_from",
     "dataset_columns_set", "dataset_create", "dataset_update", "dataset_version_add",
+    "dataset_version_register",
     "model_create", "model_update", "model_version_add", "model_version_update",
+    "model_version_register",
     "person_update",
     "project_create", "project_update",
     "role_assign", "role_create", "role_unassign",

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from registry.models import Dataset, DatasetColumn, DatasetVersion, Person, Team
@@ -87,3 +87,35 @@ def dataset_version_add(
     Dataset.objects.filter(pk=dataset.pk).update(updated_at=timezone.now())
     activity_record(actor=by, verb="added version", target=version)
     return version
+
+
+@transaction.atomic
+def dataset_version_register(
+    *, dataset: Dataset, label: str, by: Person, idempotency_key: str | None = None, **fields: Any,
+) -> tuple[DatasetVersion, bool]:
+    """`dataset_version_add` a pipeline may retry: (the version, whether it was made now). The
+    same label (or `Idempotency-Key`) with the same values answers with the stored version;
+    with other values it is refused (409, the differing fields named in `differing`)."""
+    from registry.services.models import (
+        idempotency_scope,
+        idempotent_lookup,
+        idempotent_remember,
+        same_or_conflict,
+    )
+
+    if connection.features.has_select_for_update:
+        list(Dataset.objects.select_for_update().filter(pk=dataset.pk).values_list("pk"))
+    scope = idempotency_scope(dataset)
+    pk = idempotent_lookup(by=by, scope=scope, key=idempotency_key)
+    existing = (dataset.versions.filter(pk=pk) if pk is not None
+                else dataset.versions.filter(label=label)).first()
+    if existing is not None:
+        defaults = {"released_on": None, "row_count": None, "size_bytes": None, "checksum": "",
+                    "location": "", "notes": ""}
+        wanted = {"label": label, **{name: fields.get(name, default) for name, default in defaults.items()}}
+        stored = {name: getattr(existing, name) for name in wanted}
+        same_or_conflict(str(existing), stored, wanted)
+        return existing, False
+    version = dataset_version_add(dataset=dataset, label=label, by=by, **fields)
+    idempotent_remember(by=by, scope=scope, key=idempotency_key, obj=version)
+    return version, True

@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from config.exceptions import ApplicationError
 from registry.metadata import clean_metrics, clean_params, clean_tags
-from registry.models import DatasetVersion, Lineage, MLModel, ModelVersion, Person, Project
+from registry.models import (
+    DatasetVersion,
+    IdempotentRequest,
+    Lineage,
+    MLModel,
+    ModelVersion,
+    Person,
+    Project,
+)
 from registry.services.common import activity_record, activity_ref, record_update, save_validated
 
 
@@ -94,3 +102,88 @@ def _lineage_add(version: ModelVersion, lineage: Sequence[tuple[DatasetVersion, 
             continue
         seen.add((dataset_version.pk, use))
         Lineage.objects.create(model_version=version, dataset_version=dataset_version, use=use)
+
+
+# --- registration a pipeline may retry -----------------------------------------------------------
+def _lineage_keys(lineage: Sequence[tuple[DatasetVersion, str]]) -> set[tuple[int, str]]:
+    return {(dv.pk, use) for dv, use in lineage}
+
+
+def differing_fields(stored: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
+    """The names whose wanted value is not the stored one, sorted."""
+    return sorted(name for name, value in wanted.items() if stored.get(name) != value)
+
+
+def _version_facts(version: ModelVersion) -> dict[str, Any]:
+    return {"number": version.number, "metrics": version.metrics,
+            "params": version.params, "tags": version.tags, "run_id": version.run_id,
+            "source_uri": version.source_uri, "code_revision": version.code_revision,
+            "artifact_uri": version.artifact_uri, "trained_by": version.trained_by_id,
+            "notes": version.notes,
+            "lineage": set(version.lineage.values_list("dataset_version_id", "use"))}
+
+
+def idempotency_scope(obj: object) -> str:
+    return f"{type(obj).__name__.lower()}:{obj.pk}"
+
+
+def idempotent_lookup(*, by: Person, scope: str, key: str | None) -> int | None:
+    """The id of what `by` registered under `scope` with the `Idempotency-Key` `key`."""
+    if not key:
+        return None
+    if len(key) > 200:
+        raise ValidationError({"Idempotency-Key": "At most 200 characters."})
+    return IdempotentRequest.objects.filter(person=by, scope=scope, key=key).values_list(
+        "object_id", flat=True).first()
+
+
+def idempotent_remember(*, by: Person, scope: str, key: str | None, obj: object) -> None:
+    if key:
+        IdempotentRequest.objects.create(person=by, scope=scope, key=key, object_id=obj.pk)
+
+
+def same_or_conflict(what: str, stored: dict[str, Any], wanted: dict[str, Any]) -> None:
+    """Nothing when `wanted` is what is stored; otherwise a 409 naming the differing fields."""
+    differing = differing_fields(stored, wanted)
+    if differing:
+        raise ApplicationError(
+            f"{what} is already registered with other values: {', '.join(differing)}. "
+            "Nothing was changed; register a new one instead.", extra={"differing": differing})
+
+
+@transaction.atomic
+def model_version_register(
+    *, model: MLModel, by: Person, idempotency_key: str | None = None, **fields: Any,
+) -> tuple[ModelVersion, bool]:
+    """`model_version_add` a pipeline may retry: (the version, whether it was made now). The
+    same registration again (the same `number`, or `run_id`, or `Idempotency-Key`) with the
+    same values answers with the stored version; with other values it is refused (409, the
+    differing fields named in `differing`)."""
+    if connection.features.has_select_for_update:
+        list(MLModel.objects.select_for_update().filter(pk=model.pk).values_list("pk"))
+    scope = idempotency_scope(model)
+    existing = None
+    pk = idempotent_lookup(by=by, scope=scope, key=idempotency_key)
+    if pk is not None:
+        existing = model.versions.filter(pk=pk).first()
+    elif fields.get("number") is not None:
+        existing = model.versions.filter(number=fields["number"]).first()
+    elif fields.get("run_id"):
+        existing = model.versions.filter(run_id=fields["run_id"]).order_by("number").first()
+    if existing is not None:
+        # the status is not compared: a version promoted since is still the one registered
+        wanted = {
+            "metrics": fields.get("metrics") or {}, "params": fields.get("params") or {},
+            "tags": fields.get("tags") or {}, "run_id": fields.get("run_id", ""),
+            "source_uri": fields.get("source_uri", ""), "code_revision": fields.get("code_revision", ""),
+            "artifact_uri": fields.get("artifact_uri", ""), "notes": fields.get("notes", ""),
+            "trained_by": (fields.get("trained_by") or by).pk,
+            "lineage": _lineage_keys(fields.get("lineage", ())),
+        }
+        if fields.get("number") is not None:
+            wanted["number"] = fields["number"]
+        same_or_conflict(str(existing), _version_facts(existing), wanted)
+        return existing, False
+    version = model_version_add(model=model, by=by, **fields)
+    idempotent_remember(by=by, scope=scope, key=idempotency_key, obj=version)
+    return version, True

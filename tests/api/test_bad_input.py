@@ -70,7 +70,6 @@ def test_a_non_json_body_is_a_415(api, project):
     ({"label": ""}, "label"),
     ({"label": "a/b"}, "label"),
     ({"label": "x" * 61}, "label"),
-    ({"label": "2026.01"}, "label"),
 ])
 def test_dataset_version_refuses_bad_values(api, dataset_version, body, field):
     response = api.post("/api/v1/datasets/transactions/versions/", body, format="json")
@@ -84,7 +83,6 @@ def test_dataset_version_refuses_bad_values(api, dataset_version, body, field):
     ({"metrics": {"auc": "\x00"}}, "metrics"),
     ({"number": 2**40}, "number"),
     ({"number": 0}, "number"),
-    ({"number": 1}, "number"),
     ({"status": "live"}, "status"),
     ({"trained_by": "ghost"}, "trained_by"),
     ({"lineage": [{"dataset": "transactions", "version": "nope"}]}, "lineage"),

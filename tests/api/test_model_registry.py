@@ -228,3 +228,57 @@ def test_the_search_page_filters_and_the_models_page_shows_what_is_live(client, 
     assert bad.status_code == 400 and "auc&gt;=0.9" in bad.content.decode()
     models_page = client.get("/models/").content.decode()
     assert "@challenger" in models_page and f"/models/{model.slug}/versions/1/" in models_page
+
+
+def test_a_retried_dataset_version_answers_200_and_a_different_one_409(api, dataset):
+    url = f"/api/v1/datasets/{dataset.slug}/versions/"
+    body = {"label": "2026.03", "row_count": 1200, "checksum": "sha256:ab", "released_on": "2026-03-01"}
+    first = api.post(url, body, format="json")
+    assert first.status_code == 201
+    again = api.post(url, body, format="json")
+    assert again.status_code == 200 and again.json() == first.json()
+    other = api.post(url, {**body, "row_count": 1300, "checksum": "sha256:cd"}, format="json")
+    assert other.status_code == 409
+    assert other.json()["differing"] == ["checksum", "row_count"]
+    assert "checksum, row_count" in other.json()["detail"]
+    assert dataset.versions.count() == 1
+
+
+def test_a_retried_model_version_answers_200_by_number_run_or_key(api, model, dataset_version):
+    url = f"/api/v1/models/{model.slug}/versions/"
+    lineage = [{"dataset": dataset_version.dataset.slug, "version": dataset_version.label}]
+    body = {"number": 4, "metrics": {"auc": 0.9}, "params": {"eta": 0.1}, "lineage": lineage}
+    assert api.post(url, body, format="json").status_code == 201
+    assert api.post(url, body, format="json").status_code == 200
+    changed = api.post(url, {**body, "metrics": {"auc": 0.8}, "lineage": []}, format="json")
+    assert changed.status_code == 409 and changed.json()["differing"] == ["lineage", "metrics"]
+
+    by_run = {"run_id": "run-7", "metrics": {"auc": 0.91}}
+    created = api.post(url, by_run, format="json").json()
+    assert api.post(url, by_run, format="json").json()["number"] == created["number"]
+
+    keyed = {"metrics": {"auc": 0.5}}
+    one = api.post(url, keyed, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    two = api.post(url, keyed, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert (one.status_code, two.status_code) == (201, 200)
+    assert one.json()["number"] == two.json()["number"]
+    assert api.post(url, {"metrics": {"auc": 0.6}}, format="json",
+                    HTTP_IDEMPOTENCY_KEY="k-1").status_code == 409
+    assert api.post(url, keyed, format="json").status_code == 201  # no key, no number: a new one
+    assert model.versions.count() == 4
+
+
+def test_a_retry_after_promotion_still_answers_200(api, model, member, documented):
+    url = f"/api/v1/models/{model.slug}/versions/"
+    assert api.post(url, {"number": 1}, format="json").status_code == 201
+    documented()
+    api.patch(f"{url}1/", {"status": "production"}, format="json")
+    again = api.post(url, {"number": 1}, format="json")
+    assert again.status_code == 200 and again.json()["status"] == "production"
+
+
+def test_an_overlong_idempotency_key_is_a_400_naming_it(api, model):
+    response = api.post(f"/api/v1/models/{model.slug}/versions/", {}, format="json",
+                        HTTP_IDEMPOTENCY_KEY="k" * 201)
+    assert response.status_code == 400 and "Idempotency-Key" in response.json()["errors"]
+    assert not model.versions.exists()

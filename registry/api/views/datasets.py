@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,6 +16,7 @@ from registry.api import serializers as s
 from registry.api.filters import (
     DatasetVersionFilter,
 )
+from registry.api.views.models import IDEMPOTENCY_KEY, RETRY
 from registry.filters import DatasetFilter
 from registry.models import (
     Dataset,
@@ -87,12 +88,20 @@ class DatasetVersionList(ApiListView):
         dataset = permissions.get_dataset_for_user_or_404(self.request.user, self.kwargs["slug"])
         return dataset.versions.select_related("created_by")
 
-    @extend_schema(request=s.DatasetVersionIn, responses={201: s.DatasetVersionDetailOut, **WRITE_ERRORS})
+    @extend_schema(request=s.DatasetVersionIn, parameters=[IDEMPOTENCY_KEY],
+                   responses={201: s.DatasetVersionDetailOut,
+                              200: OpenApiResponse(s.DatasetVersionDetailOut, description=RETRY),
+                              **error_responses(400, 401, 403, 404, 409)},
+                   description="Register a version. A retry is safe: " + RETRY)
     def post(self, request: Request, slug: str) -> Response:
         dataset = permissions.get_dataset_for_user_or_404(request.user, slug, write=True)
-        version = services.dataset_version_add(dataset=dataset, by=request.user,
-                                               **self.input(s.DatasetVersionIn))
-        return self.output(s.DatasetVersionDetailOut, version, status=201)
+        version, created = services.dataset_version_register(
+            dataset=dataset, by=request.user, idempotency_key=request.headers.get("Idempotency-Key"),
+            **self.input(s.DatasetVersionIn))
+        if not created:  # what a reader of the version sees
+            version = selectors.dataset_versions_with_usage(user=request.user, dataset=dataset).get(
+                pk=version.pk)
+        return self.output(s.DatasetVersionDetailOut, version, status=201 if created else 200)
 
 
 class DatasetVersionDetail(ApiView):

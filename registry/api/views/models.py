@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,6 +22,13 @@ from registry.models import (
     ModelVersion,
 )
 from registry.version_search import ModelVersionSearch
+
+RETRY = ("the same registration again with the same values answers 200 with the stored one; "
+         "with other values, 409 naming them in `differing`.")
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    description="Any string up to 200 characters: a registration retried with the same key "
+                "answers with what the first one registered.")
 
 
 class ModelList(ApiListView):
@@ -81,12 +88,19 @@ class ModelVersionList(ApiListView):
         return selectors.model_versions_with_lineage(user=self.request.user, model=model).select_related(
             "created_by").order_by("-number")
 
-    @extend_schema(request=s.ModelVersionIn,
-                   responses={201: s.ModelVersionOut, **error_responses(400, 401, 403, 404, 409)})
+    @extend_schema(request=s.ModelVersionIn, parameters=[IDEMPOTENCY_KEY],
+                   responses={201: s.ModelVersionOut,
+                              200: OpenApiResponse(s.ModelVersionOut, description=RETRY),
+                              **error_responses(400, 401, 403, 404, 409)},
+                   description="Register a version. A retry is safe (the same `number`, `run_id` "
+                               "or Idempotency-Key): " + RETRY)
     def post(self, request: Request, slug: str) -> Response:
         model = permissions.get_model_for_user_or_404(request.user, slug, write=True)
         data = self.input(s.ModelVersionIn)
-        version = services.model_version_add(model=model, by=request.user, **data)
+        version, created = services.model_version_register(
+            model=model, by=request.user, idempotency_key=request.headers.get("Idempotency-Key"), **data)
+        if not created:
+            return self.output(s.ModelVersionOut, model_version_or_404(request.user, model, version.number))
         # its lineage is what the caller just named, all of it visible to them (validated so)
         if data["lineage"]:
             prefetch_related_objects([version], Prefetch(
