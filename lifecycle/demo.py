@@ -12,8 +12,9 @@ from lifecycle import gates, services
 from lifecycle.gates import Check
 from lifecycle.models import Sprint
 from registry import permissions as registry_permissions
+from registry import services as registry_services
 from registry.demo import ABANDON_REASON, Seeded, backdate_history, path_to
-from registry.models import Membership, Person, Project, Stage
+from registry.models import Dataset, Membership, MLModel, Person, Project, Stage
 from wiki.conformance import missing_sections
 from wiki.models import Template
 from wiki.prefill import GUIDANCE, answer_sections, insert_under, skeleton_for
@@ -223,7 +224,49 @@ def seed_lifecycle_demo(seeded: Seeded) -> None:
         _walk(seeded.projects[slug], stage)
     for version in seeded.production:
         _walk_promotion(version, seeded)
+    _registry_story()
     _sprints(seeded)
+
+
+def _registry_story() -> None:
+    """The model registry as a serving job reads it: fraud-scorer v2 was replaced in production
+    by v3 (and archived by that promotion); `champion` (serving) names v3, `challenger` a v5
+    trained on a new card-transactions release that carries an open bias caveat, so v5's
+    promotion is refused until its model card answers it. The private limit-advisor has a
+    `champion` too (outsiders must not learn of it)."""
+    model = MLModel.objects.get(slug="fraud-scorer")
+    by = _lead(model.project)
+    live = model.versions.get(status="production")
+    services.model_alias_set(model=model, name="champion", version=live, by=by, serving=True)
+    data = Dataset.objects.get(slug="card-transactions")
+    steward = by  # the lead: the steward of this dataset reads, the team writes
+    release = registry_services.dataset_version_add(
+        dataset=data, label="2026.12", by=steward, row_count=4_800_000,
+        notes="Adds the new instant-payments channel.", location="s3://almanac-risk-ml/card-transactions/2026.12/")
+    challenger = registry_services.model_version_add(
+        model=model, by=by, metrics={"auc": 0.934, "recall_at_1pct_fpr": 0.66},
+        params={"learning_rate": 0.03, "num_leaves": 63, "seed": 35},
+        tags={"pipeline": "nightly", "framework": "LightGBM", "candidate-for": "champion"},
+        run_id="8f14e45fceea167a5a36dedd4bea2543", source_uri="https://mlflow.example.com/#/runs/8f14e45f",
+        code_revision="c0ffee123456", artifact_uri="s3://almanac-models/fraud-scorer/5/model.bin",
+        lineage=[(release, "training"), (chargebacks_latest(), "evaluation")],
+        notes="Retrained with the instant-payments channel.")
+    services.model_alias_set(model=model, name="challenger", version=challenger, by=by)
+    registry_services.caveat_raise(
+        dataset_version=release, kind="bias", by=steward,
+        text="Instant payments are almost all from customers under 35: older customers are "
+             "under-represented in the new channel.")
+    private = MLModel.objects.get(slug="limit-advisor")
+    services.model_alias_set(model=private, name="champion", version=private.versions.order_by(
+        "-number").first(), by=_lead(private.project))
+    hidden = Dataset.objects.filter(home_project=private.project).order_by("pk").first()
+    registry_services.caveat_raise(
+        dataset_version=hidden.versions.order_by("pk").first(), kind="quality", by=_lead(private.project),
+        text="Bureau scores are missing for thin-file applicants.")
+
+
+def chargebacks_latest() -> object:
+    return Dataset.objects.get(slug="chargebacks").versions.order_by("-created_at", "-pk").first()
 
 
 def _walk_promotion(version: object, seeded: Seeded) -> None:

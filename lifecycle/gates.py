@@ -290,10 +290,12 @@ def inherited_caveats(version: ModelVersion, *, status: str | None = Caveat.Stat
 
 
 def caveat_answered(card: Page, caveat: Caveat) -> bool:
-    """The card's limitations section answers `caveat`: it names it ("Caveat 12") in the
-    author's own words (guidance comments do not count)."""
+    """The card's limitations section answers `caveat`: a line “Caveat 12: …” says, in the
+    author's words, how the model deals with it (guidance comments and the list a new card is
+    pre-filled with do not count)."""
     text = _COMMENT.sub("", section_text(card, CAVEATS_SECTION) or "")
-    return re.search(rf"\bcaveat\s*#?{caveat.pk}\b", text, re.IGNORECASE) is not None
+    line = rf"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?caveat[ \t]*#?{caveat.pk}(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*\w"
+    return re.search(line, text, re.IGNORECASE | re.MULTILINE) is not None
 
 
 def _card_problem(card: Page, version: ModelVersion, caveats: list[Caveat]) -> str:

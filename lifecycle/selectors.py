@@ -16,7 +16,7 @@ from lifecycle import permissions
 from lifecycle.gates import Context, approval_state, evaluate, for_reader
 from lifecycle.models import ActionItem, Sprint
 from registry import permissions as registry_permissions
-from registry.models import STAGE_ORDER, DatasetVersion, ModelVersion, Project, Stage
+from registry.models import STAGE_ORDER, Caveat, DatasetVersion, ModelVersion, Project, Stage
 from registry.permissions import User
 from wiki.conformance import section_text
 from wiki.links import resolve_links
@@ -77,15 +77,23 @@ def overdue_action_items(*, user: User, today: date | None = None) -> QuerySet[A
 
 def stale_pages(*, user: User) -> QuerySet[Page]:
     """Pages documenting a dataset or model that got a newer version after the page's
-    last revision (the page describes an older state of the asset)."""
+    last revision (the page describes an older state of the asset), and model cards of a
+    production version whose data got a caveat since (registry.services.caveat_raise)."""
     newer_dataset_version = DatasetVersion.objects.filter(
         dataset__documented_by=OuterRef("pk"), created_at__gt=OuterRef("updated_at"))
     newer_model_version = ModelVersion.objects.filter(
         model__documented_by=OuterRef("pk"), created_at__gt=OuterRef("updated_at"))
+    # a caveat raised, since the card's last revision, on data a production version used
+    new_caveat = Caveat.objects.filter(
+        Q(dataset_version__lineage__model_version__model__documented_by=OuterRef("pk"))
+        | Q(dataset_version__lineage__model_version__documented_by=OuterRef("pk")),
+        dataset_version__lineage__model_version__status=ModelVersion.Status.PRODUCTION,
+        status=Caveat.Status.OPEN, created_at__gt=OuterRef("updated_at"))
     return (
         Page.objects.visible_to(user).live()
-        .annotate(stale_dataset=Exists(newer_dataset_version), stale_model=Exists(newer_model_version))
-        .filter(Q(stale_dataset=True) | Q(stale_model=True))
+        .annotate(stale_dataset=Exists(newer_dataset_version), stale_model=Exists(newer_model_version),
+                  stale_caveat=Exists(new_caveat))
+        .filter(Q(stale_dataset=True) | Q(stale_model=True) | Q(stale_caveat=True))
         .select_related("space", "template")
     )
 

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from registry.models import (
+    Caveat,
     Dataset,
     DatasetVersion,
     Lineage,
@@ -227,6 +228,17 @@ def _json_object(raw: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValidationError('Write an object of name: value, e.g. {"auc": 0.91}.')
     return value
+
+
+class CaveatForm(forms.Form):
+    kind = forms.ChoiceField(choices=Caveat.Kind.choices)
+    text = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+                           label="What is wrong with the data",
+                           help_text="Model versions trained or evaluated on this version inherit it.")
+
+
+class CaveatResolveForm(forms.Form):
+    resolution = forms.CharField(max_length=5000, label="How it was resolved")
 
 
 class RoleAssignForm(forms.Form):

@@ -429,6 +429,17 @@ class ModelVersion(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("registry:model_version_detail", args=[self.model.slug, self.number])
 
+    @property
+    def inherited_caveats(self) -> list[Caveat]:
+        """The open caveats of the dataset versions it used, as its `lineage` holds them (the
+        selectors prefetch the lineage a reader may see, with each one's open caveats)."""
+        seen: dict[int, Caveat] = {}
+        for edge in self.lineage.all():
+            for caveat in edge.dataset_version.caveats.all():
+                if caveat.status == Caveat.Status.OPEN:
+                    seen.setdefault(caveat.pk, caveat)
+        return sorted(seen.values(), key=lambda c: (c.created_at, c.pk))
+
 
 class Lineage(models.Model):
     """A dataset version a model version was trained or evaluated on."""

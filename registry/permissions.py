@@ -88,6 +88,18 @@ def can_edit_dataset(user: User, dataset: Dataset) -> bool:
             or _holds_role(user, Role.OWNER, dataset=dataset))
 
 
+def can_raise_caveat(user: User, dataset: Dataset) -> bool:
+    """Say what is wrong with a dataset's version: its editors, and anyone who writes in a team
+    (whoever trains on the data may find the problem). The caller has checked they see it."""
+    return can_edit_dataset(user, dataset) or can_write_anywhere(user)
+
+
+def can_resolve_caveat(user: User, caveat: Any) -> bool:
+    """Resolve a caveat: the dataset's editors, or whoever raised it."""
+    return _signed_in(user) and (caveat.raised_by_id == user.pk
+                                 or can_edit_dataset(user, caveat.dataset_version.dataset))
+
+
 def can_edit_model(user: User, model: MLModel) -> bool:
     if not _signed_in(user):
         return False

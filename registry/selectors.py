@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from registry.models import (
     Activity,
+    Caveat,
     Dataset,
     DatasetVersion,
     Lineage,
@@ -173,14 +174,26 @@ def dataset_versions_with_usage(*, user: User, dataset: Dataset) -> QuerySet[Dat
     return dataset.versions.select_related("created_by").prefetch_related(
         # each version lists the model versions trained on it: one query for all versions
         Prefetch("lineage", queryset=Lineage.objects.visible_to(user).select_related(
-            "model_version", "model_version__model")))
+            "model_version", "model_version__model")),
+        # and its caveats: one query for all versions
+        Prefetch("caveats", queryset=Caveat.objects.select_related(
+            "raised_by", "resolved_by", "dataset_version__dataset").order_by("status", "-created_at", "-pk")))
+
+
+def lineage_with_caveats(*, user: User) -> Prefetch:
+    """A version's lineage `user` may see, each dataset version with its open caveats (what
+    the version inherits): one query for the edges and one for the caveats, for any number
+    of versions."""
+    return Prefetch("lineage", queryset=Lineage.objects.visible_to(user).select_related(
+        "dataset_version", "dataset_version__dataset").prefetch_related(
+        Prefetch("dataset_version__caveats", queryset=Caveat.objects.filter(
+            status=Caveat.Status.OPEN).select_related("raised_by").order_by("created_at", "pk"))))
 
 
 def model_versions_with_lineage(*, user: User, model: MLModel) -> QuerySet[ModelVersion]:
     return model.versions.select_related("trained_by", "model").prefetch_related(
-        # each version lists its dataset versions: one query for all versions
-        Prefetch("lineage", queryset=Lineage.objects.visible_to(user).select_related(
-            "dataset_version", "dataset_version__dataset")),
+        # each version lists its dataset versions and their caveats: two queries for all versions
+        lineage_with_caveats(user=user),
         # and the aliases naming it: one query for all versions
         Prefetch("aliases", queryset=ModelAlias.objects.order_by("name")))
 
@@ -203,8 +216,13 @@ def model_version_search(*, user: User) -> QuerySet[ModelVersion]:
     return (ModelVersion.objects.visible_to(user)
             .select_related("model", "trained_by", "created_by")
             .prefetch_related(
-                # each row lists its dataset versions and its aliases: one query each per page
-                Prefetch("lineage", queryset=Lineage.objects.visible_to(user).select_related(
-                    "dataset_version", "dataset_version__dataset")),
+                # each row lists its dataset versions (and caveats) and aliases: 3 queries a page
+                lineage_with_caveats(user=user),
                 Prefetch("aliases", queryset=ModelAlias.objects.order_by("name")))
             .order_by("-created_at", "-pk"))
+
+
+def caveats_of(*, dataset_version: DatasetVersion) -> QuerySet[Caveat]:
+    """A dataset version's caveats, open first, newest first (its readers read them all)."""
+    return (dataset_version.caveats.select_related("raised_by", "resolved_by")
+            .order_by("status", "-created_at", "-pk"))

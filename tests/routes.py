@@ -68,6 +68,8 @@ NOT_PAGES: dict[str, str] = {
     "registry:model_version_status": POST_ONLY,
     "registry:model_version_alias": POST_ONLY,
     "registry:model_alias_remove": POST_ONLY,
+    "registry:caveat_raise": POST_ONLY,
+    "registry:caveat_resolve": POST_ONLY,
     "registry:role_assign": POST_ONLY,
     "registry:role_unassign": POST_ONLY,
 }
@@ -187,6 +189,9 @@ PARAMETERS: dict[str, Callable[[DemoObjects], list[dict]]] = {
     "registry:dataset_version_add": lambda o: [{"slug": o.dataset.slug}],
     "registry:dataset_version_detail": lambda o: [{"slug": o.dataset.slug,
                                                    "label": o.dataset_version.label}],
+    "registry:caveat_raise": lambda o: [{"slug": o.dataset.slug, "label": o.dataset_version.label}],
+    "registry:caveat_resolve": lambda o: [{"slug": o.dataset.slug, "label": o.dataset_version.label,
+                                           "pk": 0}],
     "registry:model_detail": lambda o: [{"slug": o.model.slug}],
     "registry:model_edit": lambda o: [{"slug": o.model.slug}],
     "registry:model_version_add": lambda o: [{"slug": o.model.slug}],

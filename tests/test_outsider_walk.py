@@ -196,6 +196,7 @@ def _fill(path: str, private: Private) -> str:
         ("gates", "stage"): "deployment", ("members", "username"): "amara",
         ("people", "username"): "amara", ("templates", "kind"): "model-card",
         ("aliases", "alias"): "champion",
+        ("caveats", "id"): private.dataset.versions.order_by("pk").first().caveats.get().pk,
     }
     parts = path.split("/")
     for index, part in enumerate(parts):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from registry.models import Dataset, Lineage, MLModel, ModelVersion, Project
+from registry.models import Caveat, Dataset, Lineage, MLModel, ModelVersion, Project
 from wiki.conformance import normalize
 from wiki.models import Template
 
@@ -92,9 +92,31 @@ def _model_card_facts(model: MLModel, audience: Project | None) -> dict[str, str
         return _table(["Model version", "Dataset", "Dataset version"], rows) if rows \
             else "<!-- Almanac has no lineage recorded yet. -->"
 
-    return {"Model details": details, "Metrics": metrics,
-            "Training data": uses(Lineage.Use.TRAINING),
-            "Evaluation data": uses(Lineage.Use.EVALUATION)}
+    facts = {"Model details": details, "Metrics": metrics,
+             "Training data": uses(Lineage.Use.TRAINING),
+             "Evaluation data": uses(Lineage.Use.EVALUATION)}
+    caveats = _inherited_caveats(versions, audience)
+    if caveats:
+        facts["Caveats and recommendations"] = caveats
+    return facts
+
+
+def _inherited_caveats(versions: Sequence[ModelVersion], audience: Project | None) -> str:
+    """The open caveats the versions inherit from their data, each to be answered by a line
+    “Caveat N: …” (which promotion to production asks for). Only caveats every reader of the
+    space may see."""
+    live = [v for v in versions if v.status != ModelVersion.Status.ARCHIVED]
+    caveats = (Caveat.objects.seen_by_every_reader_of(audience)
+               .filter(status=Caveat.Status.OPEN, dataset_version__lineage__model_version__in=live)
+               .select_related("dataset_version__dataset").distinct().order_by("created_at", "pk"))
+    lines = [f"- **Inherited caveat {c.pk}** ({c.get_kind_display().lower()}, from "
+             f"[[dataset:{c.dataset_version.dataset.slug}]] {_cell(c.dataset_version.label)}): "
+             f"{_cell(c.text)}" for c in caveats]
+    if not lines:
+        return ""
+    return ("Open caveats on the data these versions used:\n\n" + "\n".join(lines) + "\n\n"
+            "<!-- Answer each one below, a line per caveat: “Caveat N: how this model deals with "
+            "it”. Promotion to production asks for every answer. -->\n")
 
 
 def _project_facts(project: Project) -> dict[str, str]:
@@ -118,6 +140,7 @@ def skeleton_for(template: Template | None, documents: Sequence[object],
         elif template.kind == "model-card" and isinstance(target, (MLModel, ModelVersion)):
             facts = _model_card_facts(target.model if isinstance(target, ModelVersion) else target,
                                       audience)
+            facts = {heading: text for heading, text in facts.items() if text}
         elif template.kind == "project-charter" and isinstance(target, Project):
             facts = _project_facts(target)
         for heading, text in facts.items():

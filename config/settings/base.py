@@ -199,6 +199,7 @@ SPECTACULAR_SETTINGS = {
         "MembershipLevelEnum": "registry.models.Membership.Level",
         "SensitivityEnum": "registry.models.Dataset.Sensitivity",
         "ActionItemStatusEnum": "lifecycle.models.ActionItem.Status",
+        "CaveatKindEnum": "registry.models.Caveat.Kind",
     },
 }
 

@@ -213,7 +213,7 @@ PROJECT_DATASETS = {
 MODELS = [
     # slug, name, project, task, framework, versions [(status, metrics)], train, eval
     ("fraud-scorer", "Fraud scorer", "card-fraud-detection", "binary classification",
-     "LightGBM", ["archived", "archived", "production", "candidate"],
+     "LightGBM", ["archived", "production", "production", "candidate"],
      {"auc": 0.90, "recall_at_1pct_fpr": 0.61}, ["card-transactions", "merchant-registry"],
      ["chargebacks"]),
     ("fraud-rules-shadow", "Fraud rules shadow model", "card-fraud-detection",

@@ -3,6 +3,13 @@
 One module per entity; `from registry import services` reaches them all.
 """
 
+from registry.services.caveats import (
+    CAVEAT_RAISED,
+    CAVEAT_RESOLVED,
+    caveat_affected_versions,
+    caveat_raise,
+    caveat_resolve,
+)
 from registry.services.common import (
     activity_record,
     activity_ref,
@@ -30,6 +37,7 @@ from registry.services.roles import role_assign, role_create, role_unassign
 from registry.services.teams import membership_remove, membership_set, team_create, team_update
 
 __all__ = [
+    "CAVEAT_RAISED", "CAVEAT_RESOLVED", "caveat_affected_versions", "caveat_raise", "caveat_resolve",
     "activity_record", "activity_ref", "record_update", "save_validated", "tags_from",
     "dataset_columns_set", "dataset_create", "dataset_update", "dataset_version_add",
     "dataset_version_register",

@@ -52,6 +52,12 @@ def _unique(nodes: list[Node]) -> list[Node]:
     return list(seen.values())
 
 
+def _caveats(dataset_version: DatasetVersion) -> str:
+    """", 2 open caveats" on a data node (its caveats are prefetched, open ones only)."""
+    count = sum(1 for c in dataset_version.caveats.all() if c.status == "open")
+    return f", {count} open caveat{'s' if count != 1 else ''}" if count else ""
+
+
 @register.inclusion_tag("registry/_lineage_graph.html")
 def lineage_graph(version: ModelVersion | DatasetVersion) -> dict[str, Any]:
     """Dataset versions → model versions → the projects using them, as an SVG.
@@ -63,7 +69,8 @@ def lineage_graph(version: ModelVersion | DatasetVersion) -> dict[str, Any]:
     if isinstance(version, ModelVersion):
         center = Node(f"{version.model.name} v{version.number}", version.status,
                       version.get_absolute_url(), current=True)
-        left = _unique([Node(str(e.dataset_version), e.use, e.dataset_version.get_absolute_url())
+        left = _unique([Node(str(e.dataset_version), e.use + _caveats(e.dataset_version),
+                             e.dataset_version.get_absolute_url())
                         for e in version.lineage.all()])
         project = version.model.project
         right = [Node(project.name, project.get_stage_display(), project.get_absolute_url())]
@@ -72,8 +79,8 @@ def lineage_graph(version: ModelVersion | DatasetVersion) -> dict[str, Any]:
         edges += [(center, right[0])]
         columns = [left or [Node("no recorded data", "", "")], [center], right]
     else:
-        center = Node(str(version), f"{version.row_count or '?'} rows", version.get_absolute_url(),
-                      current=True)
+        center = Node(str(version), f"{version.row_count or '?'} rows" + _caveats(version),
+                      version.get_absolute_url(), current=True)
         middle = _unique([Node(str(e.model_version), e.use, e.model_version.get_absolute_url())
                           for e in version.lineage.all()])
         projects = _unique([Node(e.model_version.model.project.name,

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from config.web import form_page, posted, submit
 from registry import permissions, selectors, services
-from registry.forms import ColumnsForm, DatasetForm, DatasetVersionForm, RoleAssignForm
-from registry.models import Dataset, Project, Team
+from registry.forms import (
+    CaveatForm,
+    CaveatResolveForm,
+    ColumnsForm,
+    DatasetForm,
+    DatasetVersionForm,
+    RoleAssignForm,
+)
+from registry.models import Dataset, DatasetVersion, Project, Team
 
 
 @login_required
@@ -92,6 +104,48 @@ def dataset_version_detail(request: HttpRequest, slug: str, label: str) -> HttpR
     dataset = permissions.get_dataset_for_user_or_404(request.user, slug)
     version = get_object_or_404(
         selectors.dataset_versions_with_usage(user=request.user, dataset=dataset), label=label)
-    context = {"dataset": dataset, "version": version, "nav": "datasets",
-               "activity": selectors.activity_for(user=request.user, target=version)}
-    return render(request, "registry/dataset_version_detail.html", context)
+    return render(request, "registry/dataset_version_detail.html",
+                  _version_context(request, dataset, version))
+
+
+def _version_context(request: HttpRequest, dataset: Dataset, version: DatasetVersion,
+                     caveat_form: CaveatForm | None = None) -> dict[str, Any]:
+    return {"dataset": dataset, "version": version, "nav": "datasets",
+            "can_raise": permissions.can_raise_caveat(request.user, dataset),
+            "caveat_form": caveat_form or CaveatForm(),
+            "activity": selectors.activity_for(user=request.user, target=version)}
+
+
+@login_required
+@require_POST
+def caveat_raise(request: HttpRequest, slug: str, label: str) -> HttpResponse:
+    dataset = permissions.get_dataset_for_user_or_404(request.user, slug)
+    version = get_object_or_404(
+        selectors.dataset_versions_with_usage(user=request.user, dataset=dataset), label=label)
+    if not permissions.can_raise_caveat(request.user, dataset):
+        raise PermissionDenied
+    form = CaveatForm(request.POST)
+    caveat = submit(form, lambda: services.caveat_raise(dataset_version=version, by=request.user,
+                                                       **form.cleaned_data))
+    if caveat:
+        messages.success(request, f"{caveat.ref} raised: the model versions trained or evaluated "
+                                  "on this data inherit it.")
+        return redirect(version)
+    return render(request, "registry/dataset_version_detail.html",
+                  _version_context(request, dataset, version, form), status=400)
+
+
+@login_required
+@require_POST
+def caveat_resolve(request: HttpRequest, slug: str, label: str, pk: int) -> HttpResponse:
+    dataset = permissions.get_dataset_for_user_or_404(request.user, slug)
+    version = get_object_or_404(dataset.versions.all(), label=label)
+    caveat = get_object_or_404(version.caveats.select_related("dataset_version__dataset"), pk=pk)
+    form = CaveatResolveForm(request.POST)
+    if submit(form, lambda: services.caveat_resolve(caveat=caveat, by=request.user,
+                                                    resolution=form.cleaned_data["resolution"])):
+        messages.success(request, f"{caveat.ref} resolved.")
+    else:
+        for error in [*form.non_field_errors(), *form.errors.get("resolution", [])]:
+            messages.error(request, error)
+    return redirect(version)

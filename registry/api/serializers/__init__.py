@@ -9,6 +9,9 @@ from registry.api.serializers.common import (  # noqa: F401
     UsernameField,
 )
 from registry.api.serializers.datasets import (  # noqa: F401
+    CaveatIn,
+    CaveatOut,
+    CaveatUpdateIn,
     ColumnSerializer,
     ColumnsIn,
     ColumnsOut,

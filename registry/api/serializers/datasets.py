@@ -7,6 +7,7 @@ from rest_framework import serializers
 from config.api import MAX_BIGINT, InputSerializer, request_user
 from registry.api.serializers.common import UsernameField, slug_field, writable_team
 from registry.models import (
+    Caveat,
     Dataset,
     DatasetVersion,
     Lineage,
@@ -114,12 +115,41 @@ class UsedByOut(serializers.ModelSerializer):
         fields = ["model", "number", "status", "use"]
 
 
+class CaveatOut(serializers.ModelSerializer):
+    """What is known to be wrong with a dataset version."""
+
+    dataset = serializers.CharField(source="dataset_version.dataset.slug", read_only=True)
+    version = serializers.CharField(source="dataset_version.label", read_only=True)
+    raised_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Caveat
+        fields = ["id", "dataset", "version", "kind", "text", "status", "raised_by", "created_at",
+                  "resolution", "resolved_by", "resolved_at"]
+
+
+class CaveatIn(InputSerializer):
+    kind = serializers.ChoiceField(choices=Caveat.Kind.choices)
+    text = serializers.CharField(max_length=5000)
+
+
+class CaveatUpdateIn(InputSerializer):
+    refused_fields = {name: "A caveat's text stays as it was raised; raise a new one."
+                      for name in ("kind", "text")}
+    status = serializers.ChoiceField(choices=[Caveat.Status.RESOLVED],
+                                     help_text="A caveat is resolved, with how.")
+    resolution = serializers.CharField(max_length=5000)
+
+
 class DatasetVersionDetailOut(DatasetVersionOut):
     used_by = UsedByOut(source="lineage", many=True, read_only=True,
                         help_text="Model versions (that you can see) trained or evaluated on it.")
+    caveats = CaveatOut(many=True, read_only=True,
+                        help_text="What is known to be wrong with it, open ones first.")
 
     class Meta(DatasetVersionOut.Meta):
-        fields = [*DatasetVersionOut.Meta.fields, "used_by"]
+        fields = [*DatasetVersionOut.Meta.fields, "used_by", "caveats"]
 
 
 class DatasetVersionIn(InputSerializer):

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from config.api import MAX_INT, InputSerializer, request_user
 from registry import permissions
 from registry.api.serializers.common import UsernameField, no_nul, slug_field
+from registry.api.serializers.datasets import CaveatOut
 from registry.metadata import LIMITS, clean_metrics, clean_params, clean_tags
 from registry.models import (
     DatasetVersion,
@@ -152,12 +153,14 @@ class ModelVersionOut(serializers.ModelSerializer):
                                            help_text="The aliases that name this version.")
     lineage = LineageOut(many=True, read_only=True,
                          help_text="Dataset versions (that you can see) it was trained/evaluated on.")
+    caveats = CaveatOut(source="inherited_caveats", many=True, read_only=True,
+                        help_text="The open caveats it inherits from the data in its lineage.")
 
     class Meta:
         model = ModelVersion
         fields = ["model", "number", "status", "metrics", "params", "tags", "run_id", "source_uri",
                   "code_revision", "artifact_uri", "trained_by", "notes", "created_by",
-                  "created_at", "aliases", "lineage"]
+                  "created_at", "aliases", "lineage", "caveats"]
 
     def to_representation(self, version: ModelVersion) -> dict[str, Any]:
         # Every registration answers with one: written out as ModelOut's is, for the same
@@ -176,6 +179,7 @@ class ModelVersionOut(serializers.ModelSerializer):
             "lineage": [{"dataset": used.dataset_version.dataset.slug,
                          "version": used.dataset_version.label, "use": used.use}
                         for used in version.lineage.all()],
+            "caveats": CaveatOut(version.inherited_caveats, many=True).data,
         }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,6 +20,7 @@ from registry.api.filters import (
 from registry.api.views.models import IDEMPOTENCY_KEY, RETRY
 from registry.filters import DatasetFilter
 from registry.models import (
+    Caveat,
     Dataset,
     DatasetVersion,
 )
@@ -110,3 +112,48 @@ class DatasetVersionDetail(ApiView):
         dataset = permissions.get_dataset_for_user_or_404(request.user, slug)
         versions = selectors.dataset_versions_with_usage(user=request.user, dataset=dataset)
         return self.output(s.DatasetVersionDetailOut, get_object_or_404(versions, label=label))
+
+
+def _dataset_version(user: Any, slug: str, label: str, *, write: bool = False) -> DatasetVersion:
+    dataset = permissions.get_dataset_for_user_or_404(user, slug)
+    version = get_object_or_404(dataset.versions.select_related("dataset"), label=label)
+    if write and not permissions.can_raise_caveat(user, dataset):
+        raise PermissionDenied
+    return version
+
+
+class CaveatList(ApiListView):
+    serializer_class = s.CaveatOut
+    queryset = Caveat.objects.none()
+    pagination_class = None  # a version's caveats are few
+
+    def get_queryset(self) -> QuerySet[Caveat]:
+        version = _dataset_version(self.request.user, self.kwargs["slug"], self.kwargs["label"])
+        return selectors.caveats_of(dataset_version=version).select_related("dataset_version__dataset")
+
+    @extend_schema(request=s.CaveatIn, responses={201: s.CaveatOut, **WRITE_ERRORS},
+                   description="Raise a caveat: every model version trained or evaluated on this "
+                               "dataset version inherits it while it is open.")
+    def post(self, request: Request, slug: str, label: str) -> Response:
+        version = _dataset_version(request.user, slug, label, write=True)
+        caveat = services.caveat_raise(dataset_version=version, by=request.user, **self.input(s.CaveatIn))
+        return self.output(s.CaveatOut, caveat, status=201)
+
+
+class CaveatDetail(ApiView):
+    def _caveat(self, slug: str, label: str, pk: int) -> Caveat:
+        version = _dataset_version(self.request.user, slug, label)
+        return get_object_or_404(selectors.caveats_of(dataset_version=version).select_related(
+            "dataset_version__dataset"), pk=pk)
+
+    @extend_schema(responses={200: s.CaveatOut, **READ_ERRORS})
+    def get(self, request: Request, slug: str, label: str, pk: int) -> Response:
+        return self.output(s.CaveatOut, self._caveat(slug, label, pk))
+
+    @extend_schema(request=s.CaveatUpdateIn, responses={200: s.CaveatOut, **WRITE_ERRORS},
+                   description="Resolve the caveat, saying how.")
+    def patch(self, request: Request, slug: str, label: str, pk: int) -> Response:
+        caveat = self._caveat(slug, label, pk)
+        data = self.input(s.CaveatUpdateIn)
+        services.caveat_resolve(caveat=caveat, resolution=data["resolution"], by=request.user)
+        return self.output(s.CaveatOut, self._caveat(slug, label, pk))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -103,8 +103,7 @@ class ModelVersionList(ApiListView):
             return self.output(s.ModelVersionOut, model_version_or_404(request.user, model, version.number))
         # its lineage is what the caller just named, all of it visible to them (validated so)
         if data["lineage"]:
-            prefetch_related_objects([version], Prefetch(
-                "lineage", queryset=Lineage.objects.select_related("dataset_version__dataset")))
+            prefetch_related_objects([version], selectors.lineage_with_caveats(user=request.user))
         else:
             version._prefetched_objects_cache = {"lineage": Lineage.objects.none()}
         version._prefetched_objects_cache["aliases"] = ModelAlias.objects.none()  # it is new
