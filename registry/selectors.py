@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -226,3 +227,13 @@ def caveats_of(*, dataset_version: DatasetVersion) -> QuerySet[Caveat]:
     """A dataset version's caveats, open first, newest first (its readers read them all)."""
     return (dataset_version.caveats.select_related("raised_by", "resolved_by")
             .order_by("status", "-created_at", "-pk"))
+
+
+def versions_to_compare(*, user: User, model: MLModel, numbers: list[int]) -> list[ModelVersion]:
+    """The versions numbered `numbers`, in that order; a ValidationError naming the missing."""
+    found = {v.number: v for v in model_versions_with_lineage(user=user, model=model)
+             .filter(number__in=numbers)}
+    missing = [str(n) for n in numbers if n not in found]
+    if missing:
+        raise ValidationError({"versions": f"{model} has no version {', '.join(missing)}."})
+    return [found[n] for n in numbers]

@@ -41,6 +41,7 @@ urlpatterns = [
     path("models/new/", models.model_create, name="model_create"),
     path("models/<slug:slug>/", models.model_detail, name="model_detail"),
     path("models/<slug:slug>/edit/", models.model_edit, name="model_edit"),
+    path("models/<slug:slug>/compare/", models.model_compare, name="model_compare"),
     path("models/<slug:slug>/versions/new/", models.model_version_add, name="model_version_add"),
     path("<kind:kind>/<slug:slug>/roles/", roles.role_assign, name="role_assign"),
     path("roles/<int:pk>/remove/", roles.role_unassign, name="role_unassign"),

@@ -194,6 +194,7 @@ PARAMETERS: dict[str, Callable[[DemoObjects], list[dict]]] = {
                                            "pk": 0}],
     "registry:model_detail": lambda o: [{"slug": o.model.slug}],
     "registry:model_edit": lambda o: [{"slug": o.model.slug}],
+    "registry:model_compare": lambda o: [{"slug": o.model.slug}],
     "registry:model_version_add": lambda o: [{"slug": o.model.slug}],
     "registry:model_version_detail": lambda o: [{"slug": o.model.slug,
                                                  "number": o.model_version.number}],

@@ -47,6 +47,7 @@ urlpatterns = [
     path("models/<slug:slug>/", models.ModelDetail.as_view(), name="model_detail"),
     path("model-versions/", models.ModelVersionSearchList.as_view(), name="model_version_search"),
     path("models/<slug:slug>/versions/", models.ModelVersionList.as_view(), name="model_version_list"),
+    path("models/<slug:slug>/compare/", models.ModelCompare.as_view(), name="model_compare"),
     path("models/<slug:slug>/versions/@<slug:alias>/", models.ModelVersionByAlias.as_view(),
          name="model_version_by_alias"),
     *_roles("projects", "project"),

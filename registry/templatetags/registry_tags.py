@@ -10,6 +10,7 @@ from django import template
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from registry import compare
 from registry.models import DatasetVersion, ModelVersion
 
 register = template.Library()
@@ -140,3 +141,10 @@ def change_line(field: str, pair: Any) -> str:
     if after in empty:
         return f"{label}: {change_value(before)} removed"
     return f"{label}: {change_value(before)} → {change_value(after)}"
+
+
+@register.inclusion_tag("registry/_metric_charts.html")
+def metric_charts(versions: list[ModelVersion]) -> dict[str, Any]:
+    """Each metric across the versions, as SVG line charts with their data as a table.
+    Expects `versions` with their aliases prefetched (selectors.model_versions_with_lineage)."""
+    return {"charts": compare.metric_charts(versions)}

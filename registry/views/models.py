@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from config.web import form_page, list_page, paginate, posted, query_without_page, submit
-from registry import permissions, selectors, services
+from registry import compare, permissions, selectors, services
 from registry.filters import ModelFilter
 from registry.forms import ModelForm, ModelVersionForm, RoleAssignForm
 from registry.models import DatasetVersion, MLModel, ModelVersion, Project
@@ -40,6 +41,25 @@ def model_version_search(request: HttpRequest) -> HttpResponse:
     for field, message in errors.items():
         filterset.form.add_error(field, message)
     return list_page(request, "registry/model_version_search.html", filterset, "models")
+
+
+@login_required
+def model_compare(request: HttpRequest, slug: str) -> HttpResponse:
+    model = permissions.get_model_for_user_or_404(request.user, slug)
+    raw = request.GET.get("versions")
+    if raw is None:  # the live version and the newest one, or the two newest
+        live = model.versions.filter(status=ModelVersion.Status.PRODUCTION).values_list("number", flat=True)
+        newest = model.versions.order_by("-number").values_list("number", flat=True)[:2]
+        raw = ",".join(list(dict.fromkeys(str(n) for n in [*live, *newest]))[:2])
+    context: dict[str, Any] = {"model": model, "nav": "models", "asked": raw}
+    try:
+        versions = selectors.versions_to_compare(user=request.user, model=model,
+                                                 numbers=compare.parse_numbers(raw))
+        context["comparison"] = compare.compare(versions)
+    except ValidationError as error:
+        context["error"] = " ".join(error.message_dict["versions"])
+    return render(request, "registry/model_compare.html", context,
+                  status=400 if "error" in context and request.GET.get("versions") is not None else 200)
 
 
 @login_required

@@ -282,3 +282,57 @@ def test_an_overlong_idempotency_key_is_a_400_naming_it(api, model):
                         HTTP_IDEMPOTENCY_KEY="k" * 201)
     assert response.status_code == 400 and "Idempotency-Key" in response.json()["errors"]
     assert not model.versions.exists()
+
+
+@pytest.fixture
+def three(model, member, dataset):
+    from tests.factories import DatasetVersionFactory
+
+    jan = DatasetVersionFactory(dataset=dataset, label="jan", created_by=member)
+    feb = DatasetVersionFactory(dataset=dataset, label="feb", created_by=member)
+    rows = []
+    for n, auc, depth, data in [(3, 0.90, 6, jan), (4, 0.92, 8, feb), (5, 0.88, 8, feb)]:
+        v = ModelVersionFactory(model=model, number=n, created_by=member, metrics={"auc": auc},
+                                params={"max_depth": depth}, tags={"stage": "x"})
+        v.lineage.create(dataset_version=data, use="training")
+        rows.append(v)
+    return rows
+
+
+def test_compare_gives_deltas_params_tags_and_what_data_changed(api, model, three, dataset):
+    response = api.get(f"/api/v1/models/{model.slug}/compare/?versions=3,4,5")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    [auc] = body["metrics"]
+    assert auc["values"] == {"3": 0.9, "4": 0.92, "5": 0.88}
+    assert auc["deltas"] == {"3": 0.0, "4": pytest.approx(0.02), "5": pytest.approx(-0.02)}
+    assert body["params"] == [{"name": "max_depth", "differs": True, "values": {"3": 6, "4": 8, "5": 8}}]
+    assert body["tags"][0]["differs"] is False
+    assert body["lineage"] == [{"name": f"{dataset.slug} (training)", "differs": True,
+                                "values": {"3": "jan", "4": "feb", "5": "feb"}}]
+
+
+@pytest.mark.parametrize("query", ["", "?versions=", "?versions=3,x", "?versions=3,99",
+                                   "?versions=" + ",".join(str(n) for n in range(1, 13))])
+def test_a_bad_compare_is_a_400_naming_versions(api, model, three, query):
+    response = api.get(f"/api/v1/models/{model.slug}/compare/{query}")
+    assert response.status_code == 400 and "versions" in response.json()["errors"]
+
+
+def test_the_compare_page_and_the_metric_chart(client, member, model, three):
+    client.force_login(member)
+    page = client.get(f"/models/{model.slug}/compare/?versions=3,5").content.decode()
+    assert "(-0.02)" in page and "changed" in page
+    assert client.get(f"/models/{model.slug}/compare/?versions=3,77").status_code == 400
+    assert client.get(f"/models/{model.slug}/compare/").status_code == 200
+    ModelAlias.objects.create(model=model, name="champion", version=three[1], updated_by=member)
+    detail = client.get(model.get_absolute_url()).content.decode()
+    assert '<svg viewBox' in detail and "<title id=\"chart-1-title\">auc by version</title>" in detail
+    assert "v4 (@champion)" in detail  # marked on the chart and in its table
+    assert "<script" not in detail.split('id="metric-charts"')[1].split("</figure>")[0]
+
+
+def test_compare_of_a_hidden_model_is_a_404(token_client, outsider, private_model, member):
+    ModelVersionFactory(model=private_model, number=1, created_by=member)
+    assert token_client(outsider).get(
+        f"/api/v1/models/{private_model.slug}/compare/?versions=1").status_code == 404

@@ -25,6 +25,7 @@ from registry.api.serializers.datasets import (  # noqa: F401
     UsedByOut,
 )
 from registry.api.serializers.models import (  # noqa: F401
+    CompareOut,
     LineageOut,
     LineageSerializer,
     ModelCreateIn,

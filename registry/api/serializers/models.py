@@ -228,3 +228,28 @@ class ModelVersionIn(InputSerializer):
         if missing:
             raise serializers.ValidationError(f"Unknown dataset versions: {', '.join(missing)}.")
         return [(found[(i["dataset"], i["version"])], i["use"]) for i in items]
+
+
+class CompareRowOut(serializers.Serializer):
+    name = serializers.CharField()
+    differs = serializers.BooleanField(help_text="The versions do not all have the same value.")
+    values = serializers.DictField(child=serializers.JSONField(allow_null=True),
+                                   help_text="Version number: value (null when it has none).")
+    deltas = serializers.DictField(child=serializers.FloatField(allow_null=True), required=False,
+                                   help_text="Metrics: version number: value minus the first's.")
+
+
+class CompareVersionOut(serializers.Serializer):
+    number = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ModelVersion.Status.choices)
+    aliases = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+
+
+class CompareOut(serializers.Serializer):
+    model = serializers.CharField()
+    versions = CompareVersionOut(many=True)
+    metrics = CompareRowOut(many=True)
+    params = CompareRowOut(many=True)
+    tags = CompareRowOut(many=True)
+    lineage = CompareRowOut(many=True, help_text="Per dataset and use: the dataset version(s) used.")

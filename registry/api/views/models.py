@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api import READ_ERRORS, WRITE_ERRORS, ApiListView, ApiView, error_responses
-from registry import permissions, selectors, services
+from registry import compare, permissions, selectors, services
 from registry.api import serializers as s
 from registry.filters import ModelFilter
 from registry.models import (
@@ -156,3 +156,18 @@ class ModelVersionSearchList(ApiListView):
         responses={200: s.ModelVersionOut(many=True), **error_responses(400, 401)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
+
+
+class ModelCompare(ApiView):
+    @extend_schema(
+        parameters=[OpenApiParameter("versions", str, required=True,
+                                     description="Version numbers, e.g. 3,4,5 (at most 10); deltas "
+                                                 "are from the first.")],
+        responses={200: s.CompareOut, **error_responses(400, 401, 404)},
+        description="Metrics with deltas, params, tags and lineage (the dataset versions each "
+                    "used; `differs` marks what changed) of versions side by side.")
+    def get(self, request: Request, slug: str) -> Response:
+        model = permissions.get_model_for_user_or_404(request.user, slug)
+        versions = selectors.versions_to_compare(user=request.user, model=model,
+                                                 numbers=compare.parse_numbers(request.query_params.get("versions")))
+        return Response(compare.compare(versions).as_dict())
