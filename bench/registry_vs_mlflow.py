@@ -4,6 +4,12 @@
     .venv/bin/python bench/registry_vs_mlflow.py [--workers 4] [--clients 8] [--models 200]
                                                  [--versions 5] [--searches 500] [--rounds 3]
 
+MLflow pins versions of packages Almanac also uses (gunicorn among them), so it may live in a
+virtualenv of its own: run the bench with that one's python and name Almanac's:
+
+    python3 -m venv /tmp/mlflow-venv && /tmp/mlflow-venv/bin/pip install 'mlflow>=2.14,<4' httpx
+    /tmp/mlflow-venv/bin/python bench/registry_vs_mlflow.py --almanac-python .venv/bin/python
+
 Both run on SQLite (a fresh file each, WAL mode for Almanac as in its settings; MLflow's
 default SQLAlchemy store), both with the same number of worker processes, on loopback ports:
 Almanac under gunicorn (`config.wsgi`, production settings, a throwaway SECRET_KEY, throttle
@@ -17,6 +23,14 @@ The same work through each REST API, from `--clients` threads:
 - searches, half by name and half by tag, 50 results a page. Almanac: GET
   /api/v1/models/?q=<name part> and ?framework=<value>; MLflow: GET registered-models/search
   with `name LIKE '%<name part>%'` and `tags.framework = '<value>'`.
+- aliases: per model, set `champion` on its newest version, then read the version it names.
+  Almanac: PUT /api/v1/models/<slug>/aliases/champion/, GET /api/v1/models/<slug>/versions/
+  @champion/; MLflow: POST registered-models/alias, GET registered-models/alias.
+- version searches across models, half by tag and half by metric, 50 results a page. Almanac:
+  GET /api/v1/model-versions/?tag.stage=<value> and ?metric.auc__gte=<bound>&sort=-metric.auc;
+  MLflow: GET model-versions/search with `tags.stage = '<value>'`, and, as MLflow keeps no
+  metrics on a model version (they are its run's), `tags.auc LIKE '<prefix>%'` on the tag
+  the registration wrote the metric into: the nearest query it answers.
 Almanac authenticates with a Bearer token of a team member (not staff: the permission filter
 is paid). Both servers are started and warmed up (reads spread over their workers), and the
 clock starts only once the machine is quiet: MLflow's job runner spends tens of CPU-seconds
@@ -26,7 +40,8 @@ tags carry the round, so each round's searches match the same number of them) an
 searches, the two servers taking turns (Almanac first in odd rounds, MLflow first in even
 ones), so a machine whose speed drifts, as a shared host's does by a third from minute to
 minute, slows both alike. Prints every round, then per server the median requests/s over the rounds and
-p50/p95 over every request, and the ratios of the medians. Servers and temp files are
+p50/p95 over every request, and the ratios of the medians and of every round against the goals
+(registration x3, model search x4, aliases and version search x3). Servers and temp files are
 removed at the end, also on failure.
 """
 
@@ -49,9 +64,12 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-BIN = ROOT / ".venv" / "bin"
+PYTHON = str(ROOT / ".venv" / "bin" / "python")  # Almanac's (--almanac-python)
+BIN = Path(sys.executable).parent  # mlflow's, beside the python running the bench
 FRAMEWORKS = ["torch", "sklearn", "xgboost", "lightgbm", "jax"]
+STAGES = ["shadow", "canary", "ab", "full"]
+PHASES = {"register": ("registration", 3.0), "search": ("model search", 4.0),
+          "alias": ("alias set+get", 3.0), "versions": ("version search", 3.0)}
 TASKS = ["classification", "regression", "ranking", "forecasting"]
 
 
@@ -132,8 +150,8 @@ def start_almanac(tmp: Path, port: int, workers: int) -> tuple[subprocess.Popen,
     token = subprocess.run([PYTHON, "manage.py", "shell", "-c", SETUP], cwd=ROOT, env=env, check=True,
                            capture_output=True, text=True).stdout.strip().splitlines()[-1]
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--log-level", "warning"],
+        [str(Path(PYTHON).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
         stderr=open(tmp / "almanac.log", "w"))  # noqa: SIM115
     wait_until_up(f"http://127.0.0.1:{port}/api/schema/")
@@ -219,8 +237,8 @@ def almanac_jobs(models: int, versions: int, searches: int, prefix: str) -> tupl
                 "framework": prefix + FRAMEWORKS[i % len(FRAMEWORKS)]}), (201,))
             for v in range(versions):
                 timer.call(lambda v=v: client.post(f"/api/v1/models/{slug}/versions/", json={
-                    "metrics": {"auc": 0.8 + v / 100}, "artifact_uri": f"s3://bench/{slug}/{v + 1}/"}),
-                    (201,))
+                    "metrics": {"auc": auc(i, v)}, "tags": {"stage": prefix + STAGES[(i + v) % len(STAGES)]},
+                    "artifact_uri": f"s3://bench/{slug}/{v + 1}/"}), (201,))
         return job
 
     def search(i: int) -> Callable[[httpx.Client, Timer], None]:
@@ -230,7 +248,36 @@ def almanac_jobs(models: int, versions: int, searches: int, prefix: str) -> tupl
             params = {"q": f"{prefix}bench-model-{i % models:03d}"[:-1], "page_size": 50}
         return lambda client, timer: timer.call(lambda: client.get("/api/v1/models/", params=params), (200,))
 
-    return [register(i) for i in range(models)], [search(i) for i in range(searches)]
+    def alias(i: int) -> Callable[[httpx.Client, Timer], None]:
+        slug = f"{prefix}bench-model-{i:03d}"
+
+        def job(client: httpx.Client, timer: Timer) -> None:
+            timer.call(lambda: client.put(f"/api/v1/models/{slug}/aliases/champion/",
+                                          json={"version": versions}), (200,))
+            timer.call(lambda: client.get(f"/api/v1/models/{slug}/versions/@champion/"), (200,))
+        return job
+
+    def version_search(i: int) -> Callable[[httpx.Client, Timer], None]:
+        if i % 2:
+            params = {"tag.stage": prefix + STAGES[i % len(STAGES)], "page_size": 50}
+        else:
+            params = {"metric.auc__gte": AUC_BOUNDS[i % len(AUC_BOUNDS)], "sort": "-metric.auc",
+                      "page_size": 50}
+        return lambda client, timer: timer.call(
+            lambda: client.get("/api/v1/model-versions/", params=params), (200,))
+
+    return {"register": [register(i) for i in range(models)],
+            "search": [search(i) for i in range(searches)],
+            "alias": [alias(i) for i in range(models)],
+            "versions": [version_search(i) for i in range(searches)]}
+
+
+# A version's AUC: 0.800 to 0.899 by model and version, so a bound or a prefix picks a tenth.
+AUC_BOUNDS = ["0.89", "0.88", "0.87", "0.86", "0.85"]
+
+
+def auc(i: int, v: int) -> float:
+    return round(0.8 + ((i * 7 + v * 13) % 100) / 1000, 3)
 
 
 def mlflow_jobs(models: int, versions: int, searches: int, prefix: str) -> tuple[list, list]:
@@ -247,7 +294,9 @@ def mlflow_jobs(models: int, versions: int, searches: int, prefix: str) -> tuple
             for v in range(versions):
                 timer.call(lambda v=v: client.post(f"{api}/model-versions/create", json={
                     "name": name, "source": f"s3://bench/{name}/{v + 1}/",
-                    "tags": [{"key": "auc", "value": str(0.8 + v / 100)}]}), (200,))
+                    "tags": [{"key": "auc", "value": f"{auc(i, v):.3f}"},
+                             {"key": "stage", "value": prefix + STAGES[(i + v) % len(STAGES)]}]}),
+                    (200,))
         return job
 
     def search(i: int) -> Callable[[httpx.Client, Timer], None]:
@@ -259,10 +308,33 @@ def mlflow_jobs(models: int, versions: int, searches: int, prefix: str) -> tuple
         return lambda client, timer: timer.call(
             lambda: client.get(f"{api}/registered-models/search", params=params), (200,))
 
-    return [register(i) for i in range(models)], [search(i) for i in range(searches)]
+    def alias(i: int) -> Callable[[httpx.Client, Timer], None]:
+        name = f"{prefix}bench-model-{i:03d}"
+
+        def job(client: httpx.Client, timer: Timer) -> None:
+            timer.call(lambda: client.post(f"{api}/registered-models/alias", json={
+                "name": name, "alias": "champion", "version": str(versions)}), (200,))
+            timer.call(lambda: client.get(f"{api}/registered-models/alias",
+                                          params={"name": name, "alias": "champion"}), (200,))
+        return job
+
+    def version_search(i: int) -> Callable[[httpx.Client, Timer], None]:
+        if i % 2:
+            flt = f"tags.stage = '{prefix}{STAGES[i % len(STAGES)]}'"
+        else:
+            flt = f"tags.auc LIKE '{AUC_BOUNDS[i % len(AUC_BOUNDS)]}%'"
+        params = {"filter": flt, "max_results": 50}
+        return lambda client, timer: timer.call(
+            lambda: client.get(f"{api}/model-versions/search", params=params), (200,))
+
+    return {"register": [register(i) for i in range(models)],
+            "search": [search(i) for i in range(searches)],
+            "alias": [alias(i) for i in range(models)],
+            "versions": [version_search(i) for i in range(searches)]}
 
 
 def main() -> None:
+    global PYTHON
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=4, help="worker processes of each server")
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
@@ -270,16 +342,19 @@ def main() -> None:
     parser.add_argument("--versions", type=int, default=5)
     parser.add_argument("--searches", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=3,
-                        help="rounds of both phases, Almanac and MLflow taking turns")
+                        help="rounds of every phase, Almanac and MLflow taking turns")
+    parser.add_argument("--almanac-python", default=PYTHON,
+                        help="the python of Almanac's virtualenv (with gunicorn beside it)")
     args = parser.parse_args()
+    PYTHON = args.almanac_python
     for name, value in vars(args).items():
-        if not 1 <= value <= 10_000:
+        if name != "almanac_python" and not 1 <= value <= 10_000:
             parser.error(f"--{name} must be between 1 and 10000")
 
     tmp = Path(tempfile.mkdtemp(prefix="almanac-bench-"))
     servers: list[subprocess.Popen] = []
     results: dict[str, dict[str, list[dict]]] = {
-        name: {"register": [], "search": []} for name in ("Almanac", "MLflow")}
+        name: {phase: [] for phase in PHASES} for name in ("Almanac", "MLflow")}
     try:
         print(f"SQLite for both; {args.workers} workers each; {args.clients} client threads; "
               f"{args.rounds} rounds of {args.models} models x {args.versions} versions and "
@@ -306,13 +381,12 @@ def main() -> None:
             # taking turns, first one then the other first: a machine whose speed drifts
             # (a shared host) slows both alike
             order = ["Almanac", "MLflow"] if round_ % 2 else ["MLflow", "Almanac"]
-            for phase in ("register", "search"):
+            for phase, (title, _) in PHASES.items():
                 for name in order:
                     jobs, factory = systems[name]
-                    register, search = jobs(args.models, args.versions, args.searches, f"r{round_}-")
-                    label = f"round {round_} {name} {'registration' if phase == 'register' else 'search'}"
-                    results[name][phase].append(run(label, register if phase == "register" else search,
-                                                    factory, args.clients))
+                    work = jobs(args.models, args.versions, args.searches, f"r{round_}-")[phase]
+                    results[name][phase].append(run(f"round {round_} {name} {title}", work, factory,
+                                                    args.clients))
         print("Medians over the rounds; latencies over every request")
         summary = {name: {phase: {"rps": statistics.median(r["rps"] for r in runs),
                                   **percentiles([t for r in runs for t in r["latencies"]]),
@@ -322,13 +396,15 @@ def main() -> None:
             for phase, m in phases.items():
                 print(f"  {name:<8} {phase:<9} {m['rps']:8.1f} req/s  p50 {m['p50']:6.1f} ms  "
                       f"p95 {m['p95']:6.1f} ms  errors {m['errors']}")
-        print("Almanac / MLflow")
-        for phase, goal in [("register", 1.5), ("search", 3.0)]:
+        print("Almanac / MLflow (the goal holds in every round, not only the median)")
+        for phase, (title, goal) in PHASES.items():
             a, m = summary["Almanac"][phase], summary["MLflow"][phase]
             ratio = a["rps"] / m["rps"]
-            print(f"  {phase:<10} throughput x{ratio:5.2f} (goal x{goal})  "
-                  f"p50 {a['p50']:.1f} vs {m['p50']:.1f} ms  p95 {a['p95']:.1f} vs {m['p95']:.1f} ms"
-                  f"  {'met' if ratio >= goal else 'MISSED'}")
+            rounds = [x["rps"] / y["rps"] for x, y in zip(results["Almanac"][phase],
+                                                           results["MLflow"][phase], strict=True)]
+            print(f"  {title:<15} throughput x{ratio:5.2f} (goal x{goal}; rounds "
+                  f"{', '.join(f'x{r:.2f}' for r in rounds)})  p50 {a['p50']:.1f} vs {m['p50']:.1f} ms  "
+                  f"p95 {a['p95']:.1f} vs {m['p95']:.1f} ms  {'met' if min(rounds) >= goal else 'MISSED'}")
     finally:
         for process in servers:
             stop(process)
