@@ -438,7 +438,7 @@ class ModelVersion(models.Model):
             for caveat in edge.dataset_version.caveats.all():
                 if caveat.status == Caveat.Status.OPEN:
                     seen.setdefault(caveat.pk, caveat)
-        return sorted(seen.values(), key=lambda c: (c.created_at, c.pk))
+        return sorted(seen.values(), key=lambda c: (c.created_at, c.pk)) if seen else []
 
 
 class Lineage(models.Model):

@@ -158,3 +158,14 @@ def test_the_demo_tells_the_registry_story(db):
             version=challenger, status="production", by=model.project.team.memberships.filter(
                 level="lead").get().person)
     assert gates.inherited_caveats(model.versions.get(number=3)) == []
+
+
+def test_the_written_out_caveat_matches_its_serializer(dataset_version, member):
+    from registry.api.serializers import CaveatOut
+    from registry.api.serializers.datasets import caveat_row
+
+    caveat = raise_bias(dataset_version, member)
+    assert caveat_row(caveat) == CaveatOut(caveat).data
+    services.caveat_resolve(caveat=caveat, resolution="Fixed.", by=member)
+    caveat.refresh_from_db()
+    assert caveat_row(caveat) == CaveatOut(caveat).data

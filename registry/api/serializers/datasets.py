@@ -129,6 +129,21 @@ class CaveatOut(serializers.ModelSerializer):
                   "resolution", "resolved_by", "resolved_at"]
 
 
+def caveat_row(caveat: Caveat) -> dict:
+    """CaveatOut's dict written out (a version list shows many; held equal by a test)."""
+    return {"id": caveat.pk, "dataset": caveat.dataset_version.dataset.slug,
+            "version": caveat.dataset_version.label, "kind": caveat.kind, "text": caveat.text,
+            "status": caveat.status,
+            "raised_by": caveat.raised_by.username if caveat.raised_by_id else None,
+            "created_at": _DATETIME.to_representation(caveat.created_at),
+            "resolution": caveat.resolution,
+            "resolved_by": caveat.resolved_by.username if caveat.resolved_by_id else None,
+            "resolved_at": _DATETIME.to_representation(caveat.resolved_at) if caveat.resolved_at else None}
+
+
+_DATETIME = serializers.DateTimeField()
+
+
 class CaveatIn(InputSerializer):
     kind = serializers.ChoiceField(choices=Caveat.Kind.choices)
     text = serializers.CharField(max_length=5000)

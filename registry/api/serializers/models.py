@@ -11,7 +11,7 @@ from rest_framework import serializers
 from config.api import MAX_INT, InputSerializer, request_user
 from registry import permissions
 from registry.api.serializers.common import UsernameField, no_nul, slug_field
-from registry.api.serializers.datasets import CaveatOut
+from registry.api.serializers.datasets import CaveatOut, caveat_row
 from registry.metadata import LIMITS, clean_metrics, clean_params, clean_tags
 from registry.models import (
     DatasetVersion,
@@ -179,7 +179,7 @@ class ModelVersionOut(serializers.ModelSerializer):
             "lineage": [{"dataset": used.dataset_version.dataset.slug,
                          "version": used.dataset_version.label, "use": used.use}
                         for used in version.lineage.all()],
-            "caveats": CaveatOut(version.inherited_caveats, many=True).data,
+            "caveats": [caveat_row(c) for c in version.inherited_caveats],
         }
 
 
