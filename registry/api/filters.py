@@ -89,10 +89,3 @@ class DatasetVersionFilter(django_filters.FilterSet):
         model = DatasetVersion
         fields = ["label", "released_after"]
 
-
-class ModelVersionFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=ModelVersion.Status.choices)
-
-    class Meta:
-        model = ModelVersion
-        fields = ["status"]

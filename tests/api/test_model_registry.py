@@ -336,3 +336,16 @@ def test_compare_of_a_hidden_model_is_a_404(token_client, outsider, private_mode
     ModelVersionFactory(model=private_model, number=1, created_by=member)
     assert token_client(outsider).get(
         f"/api/v1/models/{private_model.slug}/compare/?versions=1").status_code == 404
+
+
+def test_a_version_in_the_search_reads_as_on_its_own_page(api, catalog, model, member, dataset):
+    from registry import services as registry_services
+
+    v = catalog[(model.slug, 2)]
+    ModelAlias.objects.create(model=model, name="champion", version=v, updated_by=member)
+    registry_services.caveat_raise(dataset_version=v.lineage.get().dataset_version, kind="pii",
+                                   text="Raw card numbers.", by=member)
+    results = api.get("/api/v1/model-versions/").json()["results"]
+    assert any(r["caveats"] for r in results) and any(r["aliases"] for r in results)
+    for row in results:
+        assert row == api.get(f"/api/v1/models/{row['model']}/versions/{row['number']}/").json()

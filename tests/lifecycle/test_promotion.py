@@ -184,3 +184,15 @@ def test_a_page_with_an_alias_link_is_saved_and_links_to_the_model(model, member
     services.model_alias_set(model=model, name="champion", version=version, by=member)
     page = write("decision-record", model, by=member, body=f"We ship [[model:{model.slug}@champion]].")
     assert page.outgoing_links.get().to_model == model
+
+
+def test_status_and_aliases_are_read_only_in_the_admin(rf, staff):
+    from django.contrib import admin
+
+    from registry.models import ModelVersion as Version
+
+    request = rf.get("/admin/")
+    request.user = staff
+    assert "status" in admin.site._registry[Version].get_readonly_fields(request)
+    alias_admin = admin.site._registry[ModelAlias]
+    assert not alias_admin.has_change_permission(request) and not alias_admin.has_add_permission(request)

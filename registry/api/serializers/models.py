@@ -164,7 +164,17 @@ class ModelVersionOut(serializers.ModelSerializer):
 
     def to_representation(self, version: ModelVersion) -> dict[str, Any]:
         # Every registration answers with one: written out as ModelOut's is, for the same
-        # reason, and held equal to the fields above by the same test.
+        # reason, and held equal to the fields above by the same test. A list attaches
+        # `api_rows` (selectors.attach_version_rows) instead of prefetching.
+        fast = getattr(version, "api_rows", None)
+        if fast is not None:
+            aliases, lineage, caveats = fast["aliases"], fast["lineage"], fast["caveats"]
+        else:
+            aliases = [alias.name for alias in version.aliases.all()]
+            lineage = [{"dataset": used.dataset_version.dataset.slug,
+                        "version": used.dataset_version.label, "use": used.use}
+                       for used in version.lineage.all()]
+            caveats = version.inherited_caveats
         return {
             "model": version.model.slug, "number": version.number, "status": version.status,
             "metrics": {str(name): value for name, value in version.metrics.items()},
@@ -175,11 +185,8 @@ class ModelVersionOut(serializers.ModelSerializer):
             "notes": version.notes,
             "created_by": version.created_by.username if version.created_by_id else None,
             "created_at": _DATETIME.to_representation(version.created_at),
-            "aliases": [alias.name for alias in version.aliases.all()],
-            "lineage": [{"dataset": used.dataset_version.dataset.slug,
-                         "version": used.dataset_version.label, "use": used.use}
-                        for used in version.lineage.all()],
-            "caveats": [caveat_row(c) for c in version.inherited_caveats],
+            "aliases": aliases, "lineage": lineage,
+            "caveats": [caveat_row(c) for c in caveats],
         }
 
 

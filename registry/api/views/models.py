@@ -144,7 +144,12 @@ class ModelVersionSearchList(ApiListView):
     ordering = None  # newest first, or `sort=[-]metric.<name>`
 
     def get_queryset(self) -> QuerySet[ModelVersion]:
-        return selectors.model_version_search(user=self.request.user)
+        # the rows' aliases, lineage and caveats come by attach_version_rows, for the page
+        return selectors.model_version_search(user=self.request.user).prefetch_related(None)
+
+    def paginate_queryset(self, queryset: QuerySet[ModelVersion]) -> list[ModelVersion] | None:
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.attach_version_rows(list(page), user=self.request.user)
 
     @extend_schema(
         parameters=[
