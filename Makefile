@@ -49,11 +49,20 @@ migrate: $(RUNTIME)
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# The demo with its background work: a Celery worker with an embedded beat on the filesystem
+# transport (queue files under .celery/, no server), stopped with runserver.
+RUN_BROKER ?= filesystem://
 run: seed
+	@mkdir -p .celery
 	@echo ""
 	@echo "  Almanac is starting on http://$(HOST):$(PORT)/"
 	@echo "  Sign in as demo / demo"
+	@echo "  Background work: a Celery worker with beat, broker $(RUN_BROKER) (log in .celery/worker.log)"
 	@echo ""
+	@export CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$(RUN_BROKER)}"; \
+	$(BIN)/celery -A config worker --beat --schedule .celery/beat-schedule --concurrency 1 \
+	  --loglevel=INFO >.celery/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production settings: needs SECRET_KEY and ALLOWED_HOSTS (see the README's production section).
@@ -93,4 +102,4 @@ lock: $(DEV)
 	  --output-file requirements/dev.txt pyproject.toml
 
 clean:
-	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* staticfiles .celery

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from config.exceptions import ApplicationError
+from jobs.outbox import enqueue
 from registry.models import ModelVersion, Person, Project, Team
 from registry.services import activity_record, activity_ref, tags_from
 from wiki import permissions
@@ -207,6 +208,7 @@ def page_create(
         _rebuild_links(earlier)
     activity_record(actor=by, verb="created page", target=page,
                     changes={"template": [None, template.name]} if template else {})
+    enqueue("notifications.page_saved", page_id=page.pk, revision=page.revision)  # mentions, gates
     return page
 
 
@@ -318,6 +320,7 @@ def page_update(
     _rebuild_links(locked)
     activity_record(actor=by, verb="merged and saved page" if merged.merged_with else "edited page",
                     target=locked, changes=changes)
+    enqueue("notifications.page_saved", page_id=locked.pk, revision=locked.revision)
     return SaveResult(page=locked, merged_with=merged.merged_with)
 
 
@@ -379,6 +382,7 @@ def page_revert(*, page: Page, number: int, by: Person) -> Page:
     _rebuild_links(locked)
     activity_record(actor=by, verb="reverted page", target=locked,
                     changes={"revision": [base, number]})
+    enqueue("notifications.page_saved", page_id=locked.pk, revision=locked.revision)
     return locked
 
 

@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "lifecycle",
     "accounts",
     "search",
+    "jobs",
+    "monitoring",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -112,15 +115,65 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery -------------------------------------------------------------------
-# With no broker configured, tasks run in-process when they are queued, so the
-# app works (and `make run` needs no Redis); with a broker, a worker runs them.
+# With no broker configured, tasks run in-process when they are published (tests, scripts).
+# `make run` sets `filesystem://`: a worker with beat beside runserver, through files under
+# CELERY_FILESYSTEM_DIR, so the demo runs background and periodic work with no server.
+# Production: `redis://…` and `make worker` + `make beat` (or the compose services).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a task whose worker died is delivered again
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # with acks_late: a worker holds one task at a time
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING: JSON lines
+# A publish with the broker down fails within a second; the outbox (jobs.outbox) keeps it.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # longer than any countdown (jobs.outbox.MAX_COUNTDOWN, an hour), or Redis would hand a
+    # waiting task to a second worker
+    "visibility_timeout": 2 * 3600,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "max_retries": 0,  # measured: kombu's default publish retries held a request 2 s
+    "retry_on_timeout": False,
+}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _queue = Path(env("CELERY_FILESYSTEM_DIR", default=str(BASE_DIR / ".celery" / "queue")))
+    _queue.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_queue), "data_folder_out": str(_queue),
+                                       "store_processed": False}
+# What runs on a schedule (`make beat`, or the worker's embedded beat in `make run`).
+CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {"task": "jobs.relay_outbox", "schedule": 10.0},
+    "evaluate-drift": {"task": "monitoring.evaluate_all", "schedule": 30.0},
+    "remind": {"task": "notifications.remind", "schedule": 15 * 60.0},
+    "daily-digest": {"task": "notifications.send_digests", "schedule": 3600.0},
+}
+# Review requests waiting longer than this are reminded to their reviewers (hours).
+REVIEW_REMINDER_HOURS = env.int("REVIEW_REMINDER_HOURS", default=48)
+# API tokens expiring within this many days are announced to their owners.
+TOKEN_EXPIRY_NOTICE_DAYS = env.int("TOKEN_EXPIRY_NOTICE_DAYS", default=7)
+# Action items due within this many days are "due soon".
+ACTION_ITEM_DUE_SOON_DAYS = env.int("ACTION_ITEM_DUE_SOON_DAYS", default=3)
+
+# --- Email ----------------------------------------------------------------------
+# Console in development (the mail is printed); SMTP when EMAIL_HOST is set.
+EMAIL_HOST = env("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                    else "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Almanac <almanac@localhost>")
+# Links in emails are absolute: where people open Almanac.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Rules ------------------------------------------------------------------
 # Whoever creates a team leads it (and so writes in the global wiki): staff only, unless on.

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
+from jobs.outbox import enqueue
 from registry.models import DatasetVersion, Lineage, MLModel, ModelVersion, Person, Project
 from registry.services.common import activity_record, activity_ref, record_update, save_validated
 
@@ -64,6 +65,7 @@ def model_version_add(
     activity_record(actor=by, verb="added version", target=version,
                     changes={"lineage": [None, [activity_ref(dv, note=use) for dv, use in lineage]]}
                     if lineage else {})
+    enqueue("notifications.version_added", model_version_id=version.pk)  # pages gone stale
     return version
 
 
