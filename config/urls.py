@@ -14,6 +14,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.api import not_found
 from lifecycle import urls as lifecycle_urls
+from notifications import urls as notification_urls
 from registry import urls as registry_urls
 from search import api as search_api
 from search import urls as search_urls
@@ -35,6 +36,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include(search_urls)),
     path("", include(lifecycle_urls)),
+    path("", include(notification_urls)),
     path("wiki/", include((wiki_pages, "wiki"))),
     path("", include((registry_pages, "registry"))),
 ]

@@ -129,28 +129,30 @@ def page_saved(*, page_id: int, revision: int) -> int:
                      key=f"mention:page:{page.pk}:r{revision}")
     project = page_project(page)
     if project is not None:
-        sent += gates_check(project_id=project.pk)
+        sent += gates_check(project_id=project.pk, by_id=current.author_id)
     return sent
 
 
-def gates_check(*, project_id: int) -> int:
+def gates_check(*, project_id: int, by_id: int | None = None) -> int:
     """Tell a project's owners of each gate to a next stage that became met since the last
-    check (the first check only records)."""
+    check (or is met at the first check, made when one of its pages is saved)."""
     project = Project.objects.filter(pk=project_id).first()
     if project is None:
         return 0
     ctx, sent = Context([project]), 0
+    actor = Person.objects.filter(pk=by_id).first() if by_id else None
     for stage in project.allowed_next_stages():
         met = all(check.met for check in evaluate(project, stage, ctx, links=False))
         state, created = GateState.objects.get_or_create(project=project, stage=stage, defaults={"met": met})
-        if created or state.met == met:
-            continue
-        GateState.objects.filter(pk=state.pk).update(met=met)
+        if not created:
+            if state.met == met:
+                continue
+            GateState.objects.filter(pk=state.pk).update(met=met)
         if not met:
             continue
         label = Stage(stage).label
         for person in project_owners(project):
-            sent += bool(notify(recipient=person, kind=Kind.GATE_MET, target=project,
+            sent += bool(notify(recipient=person, kind=Kind.GATE_MET, target=project, actor=actor,
                                 text=f"{project.name} may now enter {label}: every required document "
                                      "is there",
                                 key=f"gate-met:{project.pk}:{stage}:{timezone.now():%Y%m%d%H%M%S}"))

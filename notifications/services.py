@@ -157,7 +157,3 @@ def preferences_set(*, person: Person, modes: dict[str, str]) -> None:
             Preference.objects.update_or_create(person=person, kind=kind, defaults={"mode": mode})
 
 
-def unread_count(user: Person) -> int:
-    return Notification.objects.of(user).unread().count()
-
-

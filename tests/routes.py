@@ -34,6 +34,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import ApiToken
 from lifecycle.models import ActionItem, Sprint
+from notifications.models import Notification
 from registry.models import (
     Dataset,
     DatasetVersion,
@@ -68,6 +69,8 @@ NOT_PAGES: dict[str, str] = {
     "registry:model_version_status": POST_ONLY,
     "registry:role_assign": POST_ONLY,
     "registry:role_unassign": POST_ONLY,
+    "notifications:read": POST_ONLY,
+    "notifications:read_all": POST_ONLY,
 }
 
 
@@ -138,6 +141,11 @@ def _sprint(o: DemoObjects) -> dict:
     return {"slug": o.project.slug, "number": o.sprint.number}
 
 
+def _notification_pk(o: DemoObjects) -> int:
+    """One of the person's notifications (the demo seeds some), or a pk that matches nothing."""
+    return Notification.objects.filter(recipient=o.person).values_list("pk", flat=True).first() or 0
+
+
 def _reset_link(o: DemoObjects) -> dict:
     return {"uidb64": urlsafe_base64_encode(force_bytes(o.person.pk)),
             "token": default_token_generator.make_token(o.person)}
@@ -146,6 +154,7 @@ def _reset_link(o: DemoObjects) -> dict:
 # URL name -> the keyword arguments of each URL to visit (several for a route that serves
 # several kinds of object).
 PARAMETERS: dict[str, Callable[[DemoObjects], list[dict]]] = {
+    "notifications:read": lambda o: [{"pk": _notification_pk(o)}],
     "password_reset_confirm": lambda o: [_reset_link(o)],
     "accounts:token_revoke": lambda o: [{"pk": o.token.pk if o.token else 0}],
     "lifecycle:action_item_update": lambda o: [{"pk": o.action_item.pk}],
