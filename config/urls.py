@@ -14,6 +14,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.api import not_found
 from lifecycle import urls as lifecycle_urls
+from monitoring import api as monitoring_api
+from monitoring import urls as monitoring_urls
 from notifications import urls as notification_urls
 from registry import urls as registry_urls
 from search import api as search_api
@@ -30,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include("registry.api.urls")),
     path("api/v1/", include("wiki.api.urls")),
     path("api/v1/", include("lifecycle.api.urls")),
+    path("api/v1/", include((monitoring_api.urlpatterns, "monitoring-api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/", not_found),
@@ -37,6 +40,7 @@ urlpatterns = [
     path("", include(search_urls)),
     path("", include(lifecycle_urls)),
     path("", include(notification_urls)),
+    path("", include(monitoring_urls)),
     path("wiki/", include((wiki_pages, "wiki"))),
     path("", include((registry_pages, "registry"))),
 ]

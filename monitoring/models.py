@@ -13,8 +13,8 @@ from wiki.models import Page
 
 
 class Direction(models.TextChoices):
-    ABOVE = "above", "breached above the threshold"
-    BELOW = "below", "breached below the threshold"
+    ABOVE = "above", "above the threshold"
+    BELOW = "below", "below the threshold"
 
 
 class MonitoringQuerySet(VisibleQuerySet):

@@ -70,6 +70,7 @@ NOT_PAGES: dict[str, str] = {
     "registry:role_assign": POST_ONLY,
     "registry:role_unassign": POST_ONLY,
     "notifications:read": POST_ONLY,
+    "monitoring:record_add": POST_ONLY,
     "notifications:read_all": POST_ONLY,
 }
 
@@ -155,6 +156,7 @@ def _reset_link(o: DemoObjects) -> dict:
 # several kinds of object).
 PARAMETERS: dict[str, Callable[[DemoObjects], list[dict]]] = {
     "notifications:read": lambda o: [{"pk": _notification_pk(o)}],
+    "monitoring:record_add": lambda o: [{"slug": o.model.slug, "number": o.model_version.number}],
     "password_reset_confirm": lambda o: [_reset_link(o)],
     "accounts:token_revoke": lambda o: [{"pk": o.token.pk if o.token else 0}],
     "lifecycle:action_item_update": lambda o: [{"pk": o.action_item.pk}],

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 from config.web import submit
 from lifecycle import permissions, services
 from lifecycle.forms import ModelVersionStatusForm
+from monitoring import selectors as monitoring_selectors
+from monitoring.forms import MonitoringRecordForm
 from registry import permissions as registry_permissions
 from registry.views.models import model_version_context
 
@@ -22,6 +24,9 @@ def model_version_detail(request: HttpRequest, slug: str, number: int) -> HttpRe
     version = context["version"]
     context["can_change_status"] = permissions.can_change_version_status(request.user, version)
     context["status_form"] = ModelVersionStatusForm(initial={"status": version.status})
+    context["monitoring"] = {"charts": monitoring_selectors.version_charts(version=version),
+                             "drift": list(monitoring_selectors.open_drift(version=version)),
+                             "form": MonitoringRecordForm()}
     return render(request, "registry/model_version_detail.html", context)
 
 
