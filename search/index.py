@@ -241,3 +241,36 @@ def rebuild(*, kinds: Iterable[str] | None = None, batch_size: int = 2000,
                           "search_searchterm"):
                 cursor.execute(f"ANALYZE {table}")
     return counts
+
+
+def rebuild_online(*, kinds: Iterable[str] | None = None, batch_size: int = 500,
+                   progress: Callable[[int, int, str], None] | None = None) -> dict[str, int]:
+    """Rebuild the documents of `kinds` (all by default) while the site runs: each batch of
+    objects replaces its own documents in a short transaction (a search sees the old or the new
+    document of an object, never none; a registry write waits for one batch at most), no index
+    is dropped, then the documents of objects gone meanwhile are removed and the counts and
+    vocabulary recomputed. `progress(done, total, kind)` after each batch."""
+    names = list(kinds or KINDS)
+    totals = {name: KINDS[name].queryset().count() for name in names}
+    total, done, counts = sum(totals.values()), 0, {}
+    for name in names:
+        kind, last_pk, written = KINDS[name], 0, 0
+        while True:
+            with transaction.atomic():
+                batch = list(kind.queryset().filter(pk__gt=last_pk).order_by("pk")[:batch_size])
+                if not batch:
+                    break
+                written += _write(name, batch, replace=[o.pk for o in batch], derived=False)
+            last_pk = batch[-1].pk
+            done += len(batch)
+            if progress:
+                progress(done, max(total, done), name)
+        with transaction.atomic():
+            gone = SearchDocument.objects.filter(kind=name).exclude(
+                object_id__in=kind.queryset().values("pk"))
+            SearchFacet.objects.filter(document__in=gone.values("pk")).delete()
+            gone.delete()
+        counts[name] = written
+    with transaction.atomic():
+        refresh_derived()
+    return counts
