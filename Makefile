@@ -14,6 +14,8 @@ PORT ?= 8000
 NODE_STAMP := node_modules/.installed
 NPM ?= npm
 PRODUCTION := DJANGO_SETTINGS_MODULE=config.settings.production
+# The broker of `make run` and `make seed` (no server needed); `make run RUN_BROKER=redis://...`
+RUN_BROKER ?= filesystem://
 COMPILE := $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
 
 .PHONY: run test lint install install-dev migrate seed serve worker beat admin check-deploy schema lock bench clean
@@ -46,12 +48,12 @@ install-dev: $(DEV) $(NODE_STAMP)
 migrate: $(RUNTIME)
 	$(BIN)/python manage.py migrate --noinput
 
+# The demo's background work (notifications, their emails) is queued for the worker of `make run`.
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$(RUN_BROKER)}" $(BIN)/python manage.py seed_demo
 
 # The demo with its background work: a Celery worker with an embedded beat on the filesystem
 # transport (queue files under .celery/, no server), stopped with runserver.
-RUN_BROKER ?= filesystem://
 run: seed
 	@mkdir -p .celery
 	@echo ""

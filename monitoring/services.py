@@ -3,6 +3,7 @@ their report page and the proposal to retrain."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -117,7 +118,7 @@ def _open_drift(version: ModelVersion, latest: MonitoringRecord,
     title = (f"Drift report: {version.model.name} v{version.number} {latest.metric} "
              f"{latest.observed_at:%Y-%m-%d}")
     report = wiki_services.page_create(
-        space=wiki_services.space_for(project), title=title, slug=slugify(f"drift-{event.pk}-{title}")[:120],
+        space=wiki_services.space_for(project), title=title, slug=_slug(f"drift {event.pk} {title}"),
         body=report_body(version, latest.metric, recent), by=by, template=template,
         documents=[project, version], summary="Opened by Almanac's drift evaluation.")
     event.report = report
@@ -129,6 +130,11 @@ def _open_drift(version: ModelVersion, latest: MonitoringRecord,
                         changes={"drift report": [None, report.title]})
     enqueue("notifications.drift_detected", drift_event_id=event.pk)
     return event
+
+
+def _slug(text: str) -> str:
+    """A wiki slug: lowercase letters, digits and single hyphens (metric names have '_')."""
+    return re.sub(r"-+", "-", slugify(text.replace("_", "-")))[:120].strip("-")
 
 
 @transaction.atomic

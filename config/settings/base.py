@@ -147,7 +147,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue = Path(env("CELERY_FILESYSTEM_DIR", default=str(BASE_DIR / ".celery" / "queue")))
     _queue.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_queue), "data_folder_out": str(_queue),
-                                       "store_processed": False}
+                                       "store_processed": False,
+                                       "polling_interval": 0.1}  # default 1 s: a task a second
 # What runs on a schedule (`make beat`, or the worker's embedded beat in `make run`).
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "jobs.relay_outbox", "schedule": 10.0},
