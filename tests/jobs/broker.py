@@ -10,6 +10,8 @@ import subprocess
 import time
 from collections.abc import Iterator
 
+import kombu.pools
+
 from config.celery import app as celery_app
 
 
@@ -65,7 +67,7 @@ def broker(url: str) -> Iterator[None]:
 
 
 def _reset_pools() -> None:
-    # the producer pool keeps connections to the broker it was made for
-    celery_app.pool.force_close_all()
+    # the producer pools keep connections to the broker they were made for (kombu's are global)
+    kombu.pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
