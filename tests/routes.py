@@ -192,6 +192,8 @@ PARAMETERS: dict[str, Callable[[DemoObjects], list[dict]]] = {
                                                  "number": o.model_version.number}],
     "registry:model_version_status": lambda o: [{"slug": o.model.slug,
                                                  "number": o.model_version.number}],
+    "registry:model_version_audit": lambda o: [{"slug": o.model.slug,
+                                                "number": o.model_version.number}],
     "registry:role_assign": lambda o: [{"kind": "project", "slug": o.project.slug},
                                        {"kind": "dataset", "slug": o.dataset.slug},
                                        {"kind": "model", "slug": o.model.slug}],
