@@ -46,6 +46,7 @@ from registry import selectors
 from registry.models import Dataset, Project, Visibility
 from registry.permissions import User
 from registry.visibility import document_grant_parts
+from search import index
 from search.backends import Plain, get_backend
 from search.kinds import KINDS, MARK_END, MARK_START
 from search.models import SearchDocument, SearchFacet, SearchFacetCount
@@ -167,6 +168,7 @@ def matching(user: User, *, q: str = "", types: Iterable[str] = (),
              filters: Mapping[str, list[str]] | None = None) -> QuerySet[SearchDocument]:
     """The documents `user` may see that match, unranked and uncapped (callers add what
     they need)."""
+    index.flush()  # this transaction's own writes first
     docs = SearchDocument.objects.visible_to(user)
     docs = docs.filter(_conditions(q, filters or {}))
     types = list(types)
@@ -343,6 +345,7 @@ def search(*, user: User, q: str = "", types: Iterable[str] = (),
     `facets` says otherwise. With a query or a filter, kind and facet counts stop at
     `count_cap()` (`capped` says so); with neither they are exact, from SearchFacetCount."""
     q, types, clean_filters = _clean(q, types, filters, sort, page)
+    index.flush()  # this transaction's own writes first
     with_facets = types == ["dataset"] if facets is None else facets
     backend = get_backend()
     cap = count_cap()
