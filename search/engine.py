@@ -364,11 +364,12 @@ def search(*, user: User, q: str = "", types: Iterable[str] = (),
         candidates = _candidates(typed, q, clean_filters, cap, ranked=ranked, with_keys=with_facets)
         if q and not candidates.rows and backend.fuzzy and len(q.split()) == 1:
             # nothing by full text: a misspelt name still finds its object
-            corrected = backend.correct(q)
+            corrected = backend.correct(q, typed)  # words of titles the user may see
             if corrected:
-                candidates = _candidates(typed, q, clean_filters, cap, ranked=ranked,
-                                         with_keys=with_facets, title_words=corrected)
-                q, plain = corrected, True
+                found = _candidates(typed, q, clean_filters, cap, ranked=ranked,
+                                    with_keys=with_facets, title_words=corrected)
+                if found.rows:
+                    candidates, q, plain = found, corrected, True
         kind_counts = dict(Counter(row[1] for row in candidates.rows))
         capped = candidates.capped
         if with_facets:
