@@ -338,8 +338,12 @@ def _page_facets(ids: list[int]) -> dict[int, dict[str, list[tuple[str, str]]]]:
 
 def search(*, user: User, q: str = "", types: Iterable[str] = (),
            filters: Mapping[str, Iterable[str]] | None = None, sort: str = "relevance",
-           page: int = 1, page_size: int = PAGE_SIZE, facets: bool | None = None) -> SearchResults:
+           page: int = 1, page_size: int = PAGE_SIZE, facets: bool | None = None,
+           among: QuerySet | None = None) -> SearchResults:
     """Search what `user` may see. Raises ValidationError naming the bad parameter.
+
+    `among`: ids (a values("pk") queryset) the objects must be among, for filters the index
+    has no facet for (the registry API's list filters); with one type only.
 
     Facet counts are computed for the dataset catalog (types == ["dataset"]) unless
     `facets` says otherwise. With a query or a filter, kind and facet counts stop at
@@ -351,10 +355,12 @@ def search(*, user: User, q: str = "", types: Iterable[str] = (),
     cap = count_cap()
     docs = SearchDocument.objects.visible_to(user)
     typed = docs.filter(kind__in=types) if types else docs
+    if among is not None:
+        typed = typed.filter(object_id__in=among)
     candidates: _Candidates | None = None
     asked, plain = q, False
     facet_rows: list[dict] = []
-    if not q and not clean_filters:
+    if not q and not clean_filters and among is None:
         counted = _bucket_counts(user, types, ["kind", *(CATALOG_FACETS if with_facets else [])])
         kind_counts = {r["value"]: r["n"] for r in counted if r["facet"] == "kind" and r["n"]}
         facet_rows = [r for r in counted if r["kind"] == "dataset" and r["facet"] != "kind"]
