@@ -11,7 +11,9 @@ nothing tries the word corrected from the titles' vocabulary; no hits give a did
 With neither: counts come from SearchFacetCount (pre-aggregated per visibility bucket) plus
 an exact count of what the user sees only through a grant, and the page walks an index.
 Permissions are part of every WHERE clause (`registry.permissions`), so no count reveals a
-hidden object.
+hidden object, and typo corrections take only words of titles the user may see. The registry
+API's searched lists (`search.api`) call `search` too, so they give the catalog's first page.
+A search first indexes what its own transaction wrote (`search.index.flush`).
 """
 
 from __future__ import annotations
