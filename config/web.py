@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -18,6 +19,24 @@ from django.urls import register_converter
 from config.exceptions import ApplicationError
 
 PAGE_SIZE = 25
+_PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+
+
+# --- rates -----------------------------------------------------------------------------------
+def over_rate(request: HttpRequest, *, scope: str, rate: str) -> bool:
+    """Count one use of `scope` by the signed-in user (or the address); True once past `rate`
+    ("30/min"), until the window that the first use opened closes. One `add` and one `incr`."""
+    count, _, period = rate.partition("/")
+    seconds = _PERIODS[period]
+    who = request.user.pk if request.user.is_authenticated else request.META.get("REMOTE_ADDR", "")
+    key = f"rate:{scope}:{who}"
+    cache.add(key, 0, seconds)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # the window closed between add and incr
+        cache.set(key, 1, seconds)
+        used = 1
+    return used > int(count)
 
 
 # --- forms -----------------------------------------------------------------------------------

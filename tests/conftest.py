@@ -33,6 +33,14 @@ def pytest_collection_modifyitems(config, items):
                 reason="needs Redis: run with REDIS_URL=redis://... (CI does)"))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate counters live in the cache: each test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def team(db):
     return TeamFactory(slug="risk", name="Risk")

@@ -133,6 +133,13 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING: JSO
 # Whoever creates a team leads it (and so writes in the global wiki): staff only, unless on.
 TEAMS_CREATED_BY_ANYONE = env.bool("TEAMS_CREATED_BY_ANYONE", default=False)
 
+# --- Input limits (README, "Security") ----------------------------------------
+# Markdown of a page or template body, in characters; wiki.markdown renders this much in
+# bounded time (tests/wiki/test_markdown_bounded.py).
+WIKI_PAGE_MAX_CHARS = env.int("WIKI_PAGE_MAX_CHARS", default=50_000)
+# Previews a person may ask for (the editor's Preview button), per minute.
+WIKI_PREVIEW_RATE = env("WIKI_PREVIEW_RATE", default="30/min")
+
 # --- I18N / time --------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
