@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.middleware.RejectNullCharacters",
+    "config.middleware.CheckJSONBodies",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -137,6 +138,10 @@ TEAMS_CREATED_BY_ANYONE = env.bool("TEAMS_CREATED_BY_ANYONE", default=False)
 # Markdown of a page or template body, in characters; wiki.markdown renders this much in
 # bounded time (tests/wiki/test_markdown_bounded.py).
 WIKI_PAGE_MAX_CHARS = env.int("WIKI_PAGE_MAX_CHARS", default=50_000)
+# API request bodies: JSON nested deeper is refused (400); any body past Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE (bytes, 2.5 MB unless set) is refused (413).
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 # Previews a person may ask for (the editor's Preview button), per minute.
 WIKI_PREVIEW_RATE = env("WIKI_PREVIEW_RATE", default="30/min")
 
