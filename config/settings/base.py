@@ -1,5 +1,6 @@
 """Settings shared by every environment. Every environment read happens here."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_guid",
+    "axes",
     "registry",
     "wiki",
     "lifecycle",
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -62,6 +65,21 @@ AUTH_USER_MODEL = "registry.Person"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# --- Sign-in lockout (django-axes; README, "Security") -----------------------------------
+# After LOGIN_FAILURE_LIMIT failed sign-ins for one username, or from one address, that
+# username or address is locked for LOGIN_LOCKOUT_MINUTES from its last failure; then it lifts
+# by itself (`manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS` lift it early).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account, per address
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
 
 TEMPLATES = [
     {
@@ -186,6 +204,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON only, whatever the Accept header says (the browsable renderer needs a serializer on
+    # every view: it answered 500).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.drf.JSONOnlyNegotiation",
     # `?format=` is the dataset catalog's format filter, not a renderer switch.
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_THROTTLE_CLASSES": ["config.drf.UserThrottle", "config.drf.AnonThrottle"],
