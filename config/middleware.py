@@ -90,3 +90,18 @@ class RejectNullCharacters:
         if _is_api(request):
             return api_error(400, "Invalid input.", {field: [message]})
         return HttpResponse(f"Bad request: {message} ({field})", status=400, content_type="text/plain")
+
+
+class ContentSecurityPolicy:
+    """Every answer carries settings.CONTENT_SECURITY_POLICY: scripts, styles, fonts and
+    requests only from this origin (no inline ones), images from here or data: URLs, so a
+    remote image in markdown is never fetched by a reader's browser."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.CONTENT_SECURITY_POLICY:
+            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response

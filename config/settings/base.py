@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",  # then every line carries the request id
     "config.health.HealthCheck",  # before host validation and the HTTPS redirect: probes use IPs
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,6 +59,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
+
+# No inline script or style anywhere (templates use static/css and static/js); images from
+# here or data: URLs only, so markdown cannot make readers' browsers fetch a remote image.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

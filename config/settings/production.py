@@ -8,7 +8,11 @@ PRODUCTION = True
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only behind a proxy that sets it: the TLS-terminating proxy in front of gunicorn must set
+# X-Forwarded-Proto on every request (overwriting any a client sent). Served without such a
+# proxy, a client could claim HTTPS; set BEHIND_TLS_PROXY=false there.
+if env.bool("BEHIND_TLS_PROXY", default=True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
