@@ -89,6 +89,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per acc
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "config.web.client_address"
+# Proxies in front of Almanac that append to X-Forwarded-For: the client's address (for the
+# lockout and the API's anonymous rate) is the entry the outermost one appended. 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 TEMPLATES = [
     {
@@ -220,6 +224,7 @@ REST_FRAMEWORK = {
     # `?format=` is the dataset catalog's format filter, not a renderer switch.
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_THROTTLE_CLASSES": ["config.drf.UserThrottle", "config.drf.AnonThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # else DRF believes any X-Forwarded-For a client sends
     "DEFAULT_THROTTLE_RATES": {
         "user": env("API_THROTTLE_USER", default="2000/min"),
         "anon": env("API_THROTTLE_ANON", default="60/min"),

@@ -62,6 +62,19 @@ def test_an_address_is_locked_whatever_accounts_it_guesses(axes_on, client, memb
     assert _sign_in(client, lead.username, "pw", address="10.0.3.2").status_code == 302
 
 
+def test_behind_a_proxy_the_forwarded_address_counts_and_cannot_be_forged(axes_on, client, lead):
+    axes_on.TRUSTED_PROXY_COUNT = 1
+    for index in range(axes_on.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": f"nobody{index}", "password": "wrong"}, REMOTE_ADDR="10.9.9.9",
+                    HTTP_X_FORWARDED_FOR=f"1.2.3.{index}, 203.0.113.7")
+    locked = client.post(LOGIN, {"username": lead.username, "password": "pw"}, REMOTE_ADDR="10.9.9.9",
+                         HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7")
+    assert locked.status_code == 429
+    other = client.post(LOGIN, {"username": lead.username, "password": "pw"}, REMOTE_ADDR="10.9.9.9",
+                        HTTP_X_FORWARDED_FOR="203.0.113.8")
+    assert other.status_code == 302  # another client behind the same proxy is not locked
+
+
 def test_the_lockout_lifts_after_the_documented_time(axes_on, client, member):
     for _ in range(axes_on.AXES_FAILURE_LIMIT):
         _sign_in(client, member.username, "wrong")
