@@ -115,7 +115,7 @@ def bundle(version: ModelVersion, *, reader: Any) -> dict[str, Any]:
     version_events = _events(version)
     promotions = []
     for event in version_events:
-        if event.verb == "changed status" and is_promotion(event.changes):
+        if is_promotion(event.changes):  # "promoted" (or "changed status" before aliases came)
             documents = []
             for page in pages:
                 revision = _revision_at(revisions[page.pk], event.at)

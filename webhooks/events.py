@@ -14,8 +14,8 @@ from registry.models import Activity, Dataset, DatasetVersion, MLModel, ModelVer
 from webhooks.models import Event
 
 # keys of Activity.changes that say what happened and name no other object
-SAFE_CHANGES = ("status", "stage", "revision", "decision", "alias", "comment", "metric", "value",
-                "threshold", "kind")
+SAFE_CHANGES = ("status", "stage", "revision", "decision", "alias", "serving", "comment", "metric",
+                "value", "threshold", "kind", "caveat", "affected_model_versions")
 
 
 def event_of(activity: Activity) -> str | None:
@@ -29,8 +29,8 @@ def event_of(activity: Activity) -> str | None:
     if "alias" in verb:
         return Event.ALIAS_MOVED
     if model is ModelVersion:
-        return {"added version": Event.VERSION_REGISTERED,
-                "changed status": Event.STATUS_CHANGED}.get(verb)
+        return {"added version": Event.VERSION_REGISTERED, "changed status": Event.STATUS_CHANGED,
+                "promoted": Event.STATUS_CHANGED, "archived": Event.STATUS_CHANGED}.get(verb)
     if model is Project and verb == "moved stage":
         return Event.STAGE_CHANGED
     if model is not None and model._meta.label == "wiki.Page":
