@@ -1,0 +1,100 @@
+"""Retries against a tiny local HTTP server that answers from a script: 429 with Retry-After,
+5xx, then 200."""
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from almanac_client import Almanac, RateLimited, ServerError
+
+
+class Scripted(BaseHTTPRequestHandler):
+    script: list[tuple[int, dict[str, str], dict]] = []
+    seen: list[tuple[str, str, bytes]] = []
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.seen.append((self.command, self.path, self.rfile.read(length)))
+        status, headers, body = self.script.pop(0) if len(self.script) > 1 else self.script[0]
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        for name, value in {"Content-Type": "application/json", **headers}.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[type[Scripted]]:
+    handler = type("Handler", (Scripted,), {"script": [], "seen": []})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    handler.url = f"http://127.0.0.1:{httpd.server_port}"
+    yield handler
+    httpd.shutdown()
+    httpd.server_close()
+
+
+THROTTLED = (429, {"Retry-After": "7"}, {"detail": "Request was throttled. Expected available in 7 seconds.",
+                                         "errors": {}})
+VERSION = {"model": "scorer", "number": 3, "status": "candidate", "metrics": {"auc": 0.9}, "lineage": []}
+
+
+def test_a_429_waits_what_retry_after_says_then_succeeds(server):
+    server.script += [THROTTLED, (200, {}, VERSION)]
+    waits: list[float] = []
+
+    client = Almanac(server.url, "t", sleep=waits.append)
+    version = client.register_model_version("scorer", metrics={"auc": 0.9})
+
+    assert version.number == 3
+    assert waits == [7.0]
+    assert [(method, path) for method, path, _ in server.seen] == [
+        ("POST", "/api/v1/models/scorer/versions/")] * 2
+    assert all(json.loads(body) == {"metrics": {"auc": 0.9}} for _, _, body in server.seen)
+
+
+def test_5xx_backs_off_exponentially(server):
+    server.script += [(503, {}, {"detail": "down"}), (502, {}, {"detail": "down"}), (200, {}, VERSION)]
+    waits: list[float] = []
+
+    Almanac(server.url, "t", backoff=1.0, sleep=waits.append).model_version("scorer", 3)
+
+    assert len(waits) == 2
+    assert 0.5 <= waits[0] <= 1.0 and 1.0 <= waits[1] <= 2.0
+
+
+def test_retries_end_with_the_last_answer_as_an_exception(server):
+    server.script += [THROTTLED]
+    waits: list[float] = []
+
+    with pytest.raises(RateLimited) as error:
+        Almanac(server.url, "t", retries=2, sleep=waits.append).models()
+
+    assert waits == [7.0, 7.0] and len(server.seen) == 3
+    assert error.value.body["detail"].startswith("Request was throttled")
+
+    server.script[:] = [(500, {}, {"detail": "Server error.", "errors": {}})]
+    with pytest.raises(ServerError) as error:
+        Almanac(server.url, "t", retries=0).models()
+    assert error.value.status == 500
+
+
+def test_a_retry_after_date_and_a_cap(server):
+    server.script += [(429, {"Retry-After": "Wed, 21 Oct 2099 07:28:00 GMT"}, {"detail": "x"}),
+                      (200, {}, VERSION)]
+    waits: list[float] = []
+
+    Almanac(server.url, "t", max_retry_after=60, sleep=waits.append).model_version("scorer", 3)
+
+    assert waits == [60]
