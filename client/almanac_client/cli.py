@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     datasets.add_argument("--filter", action="append", metavar="NAME=VALUE",
                           help="an API filter, e.g. tag=payments (repeatable)")
 
+    models = commands.add_parser("models", help="list models")
+    models.add_argument("--filter", action="append", metavar="NAME=VALUE",
+                        help="an API filter, e.g. project=card-fraud-detection (repeatable)")
+
     dv = commands.add_parser("dataset-version", help="register or show a dataset version")
     dv_sub = dv.add_subparsers(dest="action", required=True)
     dv_add = dv_sub.add_parser("add", help="register a dataset version")
@@ -156,6 +160,8 @@ def run(args: argparse.Namespace, client: Almanac) -> Any:
     command, action = args.command, getattr(args, "action", None)
     if command == "datasets":
         return client.datasets(**(_pairs(args.filter) or {}))
+    if command == "models":
+        return client.models(**(_pairs(args.filter) or {}))
     if command == "dataset-version" and action == "add":
         return client.register_dataset_version(
             args.dataset, args.label, released_on=args.released_on, row_count=args.row_count,

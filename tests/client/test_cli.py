@@ -43,6 +43,9 @@ def test_register_promote_and_search_from_the_shell(cli, dataset, model):
     assert code == 0 and out.startswith("scorer v1 [staging]")
     assert ModelVersion.objects.get(number=1).status == "staging"
 
+    code, out, _ = cli("models")
+    assert out.splitlines() == ["1 found", "  scorer: Scorer"]
+
     code, out, _ = cli("--json", "search", "Transactions", "--type", "dataset")
     assert [hit["slug"] for hit in json.loads(out)["results"]] == ["transactions"]
 
