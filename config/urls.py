@@ -13,6 +13,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.api import not_found
+from integrations import urls as integrations_urls
 from lifecycle import urls as lifecycle_urls
 from registry import urls as registry_urls
 from search import api as search_api
@@ -29,12 +30,14 @@ urlpatterns = [
     path("api/v1/", include("registry.api.urls")),
     path("api/v1/", include("wiki.api.urls")),
     path("api/v1/", include("lifecycle.api.urls")),
+    path("api/v1/", include("integrations.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/", not_found),
     path("", include("accounts.urls")),
     path("", include(search_urls)),
     path("", include(lifecycle_urls)),
+    path("", include(integrations_urls)),
     path("wiki/", include((wiki_pages, "wiki"))),
     path("", include((registry_pages, "registry"))),
 ]

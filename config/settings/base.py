@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "lifecycle",
     "accounts",
     "search",
+    "integrations",
 ]
 
 MIDDLEWARE = [

@@ -113,3 +113,20 @@ def test_configuration_comes_from_the_environment(monkeypatch, almanac, member, 
     monkeypatch.delenv("ALMANAC_URL")
     with pytest.raises(ConfigurationError):
         Almanac()
+
+
+def test_an_openlineage_event_is_sent_through_the_client(almanac, member, dataset):
+    dataset.source_uri = "s3://lake/transactions"
+    dataset.save()
+    event = {"eventType": "COMPLETE", "eventTime": "2026-11-20T08:30:00Z",
+             "run": {"runId": "0f6c8f3e-5d2a-4a53-9e1f-2b8f0e0c1a77"},
+             "job": {"namespace": "airflow", "name": "load"},
+             "inputs": [{"namespace": "s3://lake", "name": "transactions/2026-11"},
+                        {"namespace": "s3://lake", "name": "nobody-knows"}],
+             "producer": "test"}
+
+    answer = almanac(member).post_openlineage(event)
+
+    assert answer["inputs"][0]["status"] == "created"
+    assert answer["unknown_datasets"] == [{"namespace": "s3://lake", "name": "nobody-knows"}]
+    assert DatasetVersion.objects.filter(dataset=dataset, label="2026-11-20T08:30:00Z").exists()
