@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from integrations.models import OpenLineageRun, UnmappedDataset
+from integrations.models import MlflowModelLink, MlflowVersionLink, OpenLineageRun, UnmappedDataset
 
 
 @admin.register(OpenLineageRun)
@@ -16,3 +16,16 @@ class UnmappedDatasetAdmin(admin.ModelAdmin):
     list_display = ["namespace", "name", "reported_by", "times_seen", "last_seen_at"]
     search_fields = ["namespace", "name", "job_name"]
     readonly_fields = ["first_seen_at"]
+
+
+@admin.register(MlflowModelLink)
+class MlflowModelLinkAdmin(admin.ModelAdmin):
+    list_display = ["name", "tracking_uri", "model", "missing_since", "synced_at"]
+    search_fields = ["name"]
+
+
+@admin.register(MlflowVersionLink)
+class MlflowVersionLinkAdmin(admin.ModelAdmin):
+    list_display = ["name", "version", "tracking_uri", "model_version", "stage", "pending_status",
+                    "missing_since", "synced_at"]
+    search_fields = ["name", "run_id"]

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from integrations.openlineage import dataset_uri
-from registry.models import ModelVersion, Person
+from registry.models import MLModel, ModelVersion, Person
 from registry.visibility import WRITE_LEVELS, team_ids
 
 
@@ -71,3 +71,55 @@ class UnmappedDataset(models.Model):
     def uri(self) -> str:
         """The source location a dataset needs for events to map to it."""
         return dataset_uri(self.namespace, self.name)
+
+
+class MlflowModelLink(models.Model):
+    """An MLflow registered model imported as an Almanac model, with what MLflow says of it that
+    the registry does not hold (tags, aliases) and whether MLflow still has it."""
+
+    tracking_uri = models.CharField(max_length=500)
+    name = models.CharField(max_length=500)
+    model = models.ForeignKey(MLModel, on_delete=models.CASCADE, related_name="+")
+    tags = models.JSONField(default=dict, blank=True)
+    aliases = models.JSONField(default=dict, blank=True, help_text="alias: version, as MLflow has them")
+    missing_since = models.DateTimeField(null=True, blank=True,
+                                         help_text="When an import no longer found it in MLflow.")
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["tracking_uri", "name"]
+        constraints = [models.UniqueConstraint(fields=["tracking_uri", "name"],
+                                               name="mlflow_model_link_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.tracking_uri})"
+
+
+class MlflowVersionLink(models.Model):
+    """An MLflow model version imported as an Almanac model version: its run, source, tags,
+    params, aliases and dataset inputs as MLflow has them, a status Almanac's gates refused
+    (`pending_status`), and whether MLflow still has it."""
+
+    tracking_uri = models.CharField(max_length=500)
+    name = models.CharField(max_length=500)
+    version = models.PositiveIntegerField()
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="+")
+    run_id = models.CharField(max_length=64, blank=True)
+    source = models.CharField(max_length=1000, blank=True)
+    stage = models.CharField(max_length=20, blank=True)
+    tags = models.JSONField(default=dict, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    aliases = models.JSONField(default=list, blank=True)
+    inputs = models.JSONField(default=list, blank=True)
+    pending_status = models.CharField(max_length=12, blank=True,
+                                      help_text="MLflow's stage, which Almanac's gates refused.")
+    missing_since = models.DateTimeField(null=True, blank=True)
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["tracking_uri", "name", "version"]
+        constraints = [models.UniqueConstraint(fields=["tracking_uri", "name", "version"],
+                                               name="mlflow_version_link_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version} ({self.tracking_uri})"

@@ -123,6 +123,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING: JSON lines
 
+# --- Integrations -------------------------------------------------------------
+# MLflow: `manage.py import_mlflow` reads this server (off when empty), registers new models
+# under MLFLOW_IMPORT_PROJECT and acts as MLFLOW_IMPORT_USER (default: that project's lead).
+MLFLOW_TRACKING_URI = env("MLFLOW_TRACKING_URI", default="")
+MLFLOW_IMPORT_PROJECT = env("MLFLOW_IMPORT_PROJECT", default="")
+MLFLOW_IMPORT_USER = env("MLFLOW_IMPORT_USER", default="")
+
 # --- Rules ------------------------------------------------------------------
 # Whoever creates a team leads it (and so writes in the global wiki): staff only, unless on.
 TEAMS_CREATED_BY_ANYONE = env.bool("TEAMS_CREATED_BY_ANYONE", default=False)

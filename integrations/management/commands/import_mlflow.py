@@ -1,0 +1,78 @@
+"""python manage.py import_mlflow --tracking-uri http://mlflow:5000 --project card-fraud-detection"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from integrations.mlflow import MlflowError, MlflowReader
+from integrations.services import mlflow_import
+from registry.models import Membership, Person, Project
+
+
+class Command(BaseCommand):
+    help = ("Import an MLflow tracking server's registered models and versions (with the source runs' "
+            "metrics) as Almanac models and versions. Idempotent; prints a summary.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--tracking-uri", default=settings.MLFLOW_TRACKING_URI,
+                            help="The MLflow server (default: MLFLOW_TRACKING_URI).")
+        parser.add_argument("--project", default=settings.MLFLOW_IMPORT_PROJECT,
+                            help="Slug of the project new models go under (default: MLFLOW_IMPORT_PROJECT).")
+        parser.add_argument("--as", dest="username", default=settings.MLFLOW_IMPORT_USER,
+                            help="Who the import acts as (default: MLFLOW_IMPORT_USER, else the "
+                                 "project team's first lead).")
+
+    def handle(self, *args: Any, tracking_uri: str, project: str, username: str, **options: Any) -> None:
+        if not tracking_uri:
+            raise CommandError("Say which MLflow server: --tracking-uri URL (or MLFLOW_TRACKING_URI).")
+        target = Project.objects.filter(slug=project).select_related("team").first() if project else None
+        if project and target is None:
+            raise CommandError(f"No project {project!r}.")
+        by = self._actor(username, target)
+        started = time.monotonic()
+        try:
+            summary = mlflow_import(reader=MlflowReader(tracking_uri), tracking_uri=tracking_uri.rstrip("/"),
+                                    project=target, by=by, progress=self._progress)
+        except MlflowError as error:
+            raise CommandError(f"MLflow could not be read: {error}") from error
+        if self._bar_shown:
+            self.stderr.write("")
+        for message in summary.messages:
+            self.stdout.write(f"  {message}")
+        self.stdout.write(
+            f"Imported from {tracking_uri} as {by.username} in {time.monotonic() - started:.1f} s: "
+            f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged, "
+            f"{summary.refused} refused, {summary.marked_missing} marked missing "
+            "(models and versions).")
+
+    _bar_shown = False
+
+    def _progress(self, done: int, total: int, name: str) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} models  {name[:40]:<40}"
+        self._bar_shown = True
+        self.stderr.write(line, ending="")
+        if not getattr(self.stderr, "isatty", lambda: False)() and done == total:
+            self.stderr.flush()
+        sys.stderr.flush()
+
+    def _actor(self, username: str, project: Project | None) -> Person:
+        if username:
+            person = Person.objects.filter(username=username, is_active=True).first()
+            if person is None:
+                raise CommandError(f"No active person {username!r}.")
+            return person
+        lead = None
+        if project is not None:
+            lead = (Membership.objects.filter(team=project.team, level=Membership.Level.LEAD)
+                    .select_related("person").order_by("person__username").first())
+        if lead is None:
+            raise CommandError("Say who the import acts as: --as USERNAME (or --project, whose team's "
+                               "lead it then is).")
+        return lead.person
