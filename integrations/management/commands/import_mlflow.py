@@ -53,14 +53,16 @@ class Command(BaseCommand):
     _bar_shown = False
 
     def _progress(self, done: int, total: int, name: str) -> None:
+        """A bar redrawn in place on a terminal; elsewhere (a log) a line every tenth."""
         width = 30
         filled = width * done // max(total, 1)
-        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} models  {name[:40]:<40}"
-        self._bar_shown = True
-        self.stderr.write(line, ending="")
-        if not getattr(self.stderr, "isatty", lambda: False)() and done == total:
-            self.stderr.flush()
-        sys.stderr.flush()
+        line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} models  {name[:40]}"
+        if self.stderr.isatty():
+            self._bar_shown = True
+            self.stderr.write(f"\r{line:<{width + 60}}", ending="")
+            sys.stderr.flush()
+        elif done == total or done % max(total // 10, 1) == 0:
+            self.stderr.write(line)
 
     def _actor(self, username: str, project: Project | None) -> Person:
         if username:
