@@ -129,6 +129,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING: JSO
 MLFLOW_TRACKING_URI = env("MLFLOW_TRACKING_URI", default="")
 MLFLOW_IMPORT_PROJECT = env("MLFLOW_IMPORT_PROJECT", default="")
 MLFLOW_IMPORT_USER = env("MLFLOW_IMPORT_USER", default="")
+MLFLOW_SYNC_MINUTES = env.int("MLFLOW_SYNC_MINUTES", default=15)
+# Celery beat runs the import every MLFLOW_SYNC_MINUTES when a tracking server is set.
+CELERY_BEAT_SCHEDULE = {
+    "mlflow-sync": {"task": "integrations.mlflow_sync", "schedule": MLFLOW_SYNC_MINUTES * 60},
+} if MLFLOW_TRACKING_URI else {}
 
 # --- Rules ------------------------------------------------------------------
 # Whoever creates a team leads it (and so writes in the global wiki): staff only, unless on.

@@ -25,7 +25,7 @@ from integrations.models import MlflowModelLink, MlflowVersionLink
 from lifecycle import services as lifecycle
 from registry import permissions
 from registry import services as registry
-from registry.models import DatasetVersion, Lineage, MLModel, ModelVersion, Person, Project
+from registry.models import DatasetVersion, Lineage, Membership, MLModel, ModelVersion, Person, Project
 
 STATUS_OF_STAGE = {"None": ModelVersion.Status.CANDIDATE, "Staging": ModelVersion.Status.STAGING,
                    "Production": ModelVersion.Status.PRODUCTION, "Archived": ModelVersion.Status.ARCHIVED}
@@ -153,6 +153,23 @@ def _mark_missing(tracking_uri: str, seen_models: set[str], seen_versions: set[t
             link.missing_since = now
             link.save(update_fields=["missing_since", "synced_at"])
             summary.messages.append(f"{link.name}: no longer in MLflow (marked, kept).")
+
+
+def mlflow_import_actor(*, username: str, project: Project | None) -> Person:
+    """Who an import acts as: `username`, else the first lead of `project`'s team."""
+    if username:
+        person = Person.objects.filter(username=username, is_active=True).first()
+        if person is None:
+            raise ApplicationError(f"No active person {username!r}.")
+        return person
+    lead = None
+    if project is not None:
+        lead = (Membership.objects.filter(team=project.team_id, level=Membership.Level.LEAD)
+                .select_related("person").order_by("person__username").first())
+    if lead is None:
+        raise ApplicationError("Say who the import acts as: --as USERNAME (or --project, whose team's "
+                               "lead it then is).")
+    return lead.person
 
 
 def mlflow_import(*, reader: MlflowReader, tracking_uri: str, by: Person, project: Project | None = None,

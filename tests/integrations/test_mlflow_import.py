@@ -219,3 +219,18 @@ def test_an_import_someone_may_not_make_is_refused(mlflow, project, outsider):
         _import(mlflow.url)
     with pytest.raises(CommandError, match="MLflow could not be read"):
         _import("http://127.0.0.1:9", "--project", "fraud", "--as", "outsider")
+
+
+@pytest.mark.django_db
+def test_the_periodic_task_imports_when_a_server_is_set(mlflow, project, lead, settings):
+    from integrations.tasks import mlflow_sync
+
+    name = f"{mlflow.prefix}-periodic"
+    mlflow.call("POST", "registered-models/create", {"name": name})
+    _only_ours(mlflow)
+
+    settings.MLFLOW_TRACKING_URI = ""
+    assert mlflow_sync.apply().get() == {"skipped": "MLFLOW_TRACKING_URI is not set"}
+    settings.MLFLOW_TRACKING_URI, settings.MLFLOW_IMPORT_PROJECT = mlflow.url, "fraud"
+    assert mlflow_sync.apply().get()["created"] == 1
+    assert MLModel.objects.get(name=name).project == project

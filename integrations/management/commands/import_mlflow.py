@@ -9,9 +9,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from config.exceptions import ApplicationError
 from integrations.mlflow import MlflowError, MlflowReader
-from integrations.services import mlflow_import
-from registry.models import Membership, Person, Project
+from integrations.services import mlflow_import, mlflow_import_actor
+from registry.models import Project
 
 
 class Command(BaseCommand):
@@ -33,7 +34,10 @@ class Command(BaseCommand):
         target = Project.objects.filter(slug=project).select_related("team").first() if project else None
         if project and target is None:
             raise CommandError(f"No project {project!r}.")
-        by = self._actor(username, target)
+        try:
+            by = mlflow_import_actor(username=username, project=target)
+        except ApplicationError as error:
+            raise CommandError(error.message) from error
         started = time.monotonic()
         try:
             summary = mlflow_import(reader=MlflowReader(tracking_uri), tracking_uri=tracking_uri.rstrip("/"),
@@ -63,18 +67,3 @@ class Command(BaseCommand):
             sys.stderr.flush()
         elif done == total or done % max(total // 10, 1) == 0:
             self.stderr.write(line)
-
-    def _actor(self, username: str, project: Project | None) -> Person:
-        if username:
-            person = Person.objects.filter(username=username, is_active=True).first()
-            if person is None:
-                raise CommandError(f"No active person {username!r}.")
-            return person
-        lead = None
-        if project is not None:
-            lead = (Membership.objects.filter(team=project.team, level=Membership.Level.LEAD)
-                    .select_related("person").order_by("person__username").first())
-        if lead is None:
-            raise CommandError("Say who the import acts as: --as USERNAME (or --project, whose team's "
-                               "lead it then is).")
-        return lead.person
