@@ -1,5 +1,6 @@
 """Retries against a tiny local HTTP server that answers from a script: 429 with Retry-After,
-5xx, then 200."""
+5xx, then 200. The same server checks the requests of the methods whose endpoints other parts
+add (aliases, version search, compare, monitoring): the live-server tests cover the rest."""
 
 import json
 import threading
@@ -19,7 +20,7 @@ class Scripted(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         self.seen.append((self.command, self.path, self.rfile.read(length)))
         status, headers, body = self.script.pop(0) if len(self.script) > 1 else self.script[0]
-        payload = json.dumps(body).encode()
+        payload = b"" if status == 204 else json.dumps(body).encode()
         self.send_response(status)
         for name, value in {"Content-Type": "application/json", **headers}.items():
             self.send_header(name, value)
@@ -27,7 +28,7 @@ class Scripted(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    do_GET = do_POST = _answer
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
 
     def log_message(self, *args: object) -> None:
         pass
@@ -98,3 +99,33 @@ def test_a_retry_after_date_and_a_cap(server):
     Almanac(server.url, "t", max_retry_after=60, sleep=waits.append).model_version("scorer", 3)
 
     assert waits == [60]
+
+
+def test_the_methods_for_aliases_search_compare_and_monitoring_send_what_the_api_takes(server):
+    server.script += [(200, {}, {"model": "scorer", "alias": "champion", "version": 3}), (204, {}, {}),
+                      (200, {}, VERSION), (200, {}, {"count": 1, "next": None, "results": [VERSION]}),
+                      (200, {}, {"model": "scorer", "versions": []}), (201, {}, {"breached": True}),
+                      (200, {}, VERSION)]
+    client = Almanac(server.url, "t")
+
+    assert client.set_alias("scorer", "champion", 3)["version"] == 3
+    assert client.delete_alias("scorer", "champion") is None
+    assert client.model_version("scorer", "@champion").number == 3
+    assert [v.number for v in client.search_versions(status="production", tag="team:risk").results] == [3]
+    client.compare("scorer", [3, 4])
+    assert client.post_monitoring("scorer", 3, metric="psi", value=0.27, threshold=0.2)["breached"]
+    client.register_model_version("scorer", params={"depth": 6}, tags={"team": "risk"}, run_id="abc",
+                                  source_uri="mlflow-artifacts:/1/abc")
+
+    sent = [(method, path, json.loads(body) if body else None) for method, path, body in server.seen]
+    assert sent == [
+        ("PUT", "/api/v1/models/scorer/aliases/champion/", {"version": 3}),
+        ("DELETE", "/api/v1/models/scorer/aliases/champion/", None),
+        ("GET", "/api/v1/models/scorer/versions/@champion/", None),
+        ("GET", "/api/v1/model-versions/?status=production&tag=team%3Arisk", None),
+        ("GET", "/api/v1/models/scorer/compare/?versions=3%2C4", None),
+        ("POST", "/api/v1/models/scorer/versions/3/monitoring/",
+         {"metric": "psi", "value": 0.27, "threshold": 0.2}),
+        ("POST", "/api/v1/models/scorer/versions/", {"run_id": "abc", "source_uri": "mlflow-artifacts:/1/abc",
+                                                     "params": {"depth": 6}, "tags": {"team": "risk"}}),
+    ]
