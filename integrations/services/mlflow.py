@@ -57,8 +57,9 @@ def _model_for(mm: MlflowModel, link: MlflowModelLink | None, project: Project |
     if model is not None:
         if not permissions.can_edit_model(by, model):
             return None, f"{mm.name}: refused: the model {model.slug} is not yours to change."
+        # an empty description in MLflow does not wipe one written in Almanac
         changes = {key: value for key, value in {"description": mm.description}.items()
-                   if getattr(model, key) != value}
+                   if value and getattr(model, key) != value}
         if changes:
             registry.model_update(model=model, by=by, **changes)
             return model, "updated"
@@ -124,8 +125,13 @@ def _version(mv: MlflowVersion, run: MlflowRun | None, model: MLModel, link: Mlf
         outcome = "created"
     elif link is None or any(getattr(link, key) != value for key, value in facts.items()):
         outcome = "updated"
-    facts["pending_status"] = ""
-    if version.status != wanted:
+    # MLflow's stage moves the status when it is new to Almanac or moved in MLflow (or was
+    # refused before: the gate may pass now), so a status set in Almanac is not undone by a
+    # stage nobody touched (in MLflow 3 most versions stay at "None")
+    stage_moved = (outcome == "created" or (link is None and mv.stage != "None")
+                   or (link is not None and (link.stage != mv.stage or bool(link.pending_status))))
+    facts["pending_status"] = link.pending_status if link and not stage_moved else ""
+    if stage_moved and version.status != wanted:
         refusal = _set_status(version, wanted, by)
         if refusal:
             facts["pending_status"] = wanted

@@ -22,6 +22,7 @@ from django.core.management import CommandError, call_command
 
 from integrations.mlflow import MlflowReader
 from integrations.models import MlflowModelLink, MlflowVersionLink
+from lifecycle import services as lifecycle
 from registry.models import Lineage, MLModel, ModelVersion
 from tests.factories import DatasetVersionFactory
 
@@ -172,6 +173,10 @@ def test_importing_twice_duplicates_nothing_and_changes_update(mlflow, project, 
     second = _import(mlflow.url, "--project", "fraud")
     assert "0 created, 0 updated, 3 unchanged, 0 refused, 0 marked missing" in second
     assert MLModel.objects.count() == 1 and ModelVersion.objects.count() == 2
+
+    lifecycle.model_version_set_status(version=two, status="archived", by=lead)  # decided in Almanac
+    assert "0 created, 0 updated, 3 unchanged" in _import(mlflow.url, "--project", "fraud")
+    assert ModelVersion.objects.get(pk=two.pk).status == "archived"  # a stage nobody moved undoes nothing
 
     mlflow.call("POST", "model-versions/set-tag", {"name": name, "version": "2", "key": "reviewed",
                                                    "value": "yes"})
