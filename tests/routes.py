@@ -44,6 +44,7 @@ from registry.models import (
     RoleAssignment,
     Team,
 )
+from webhooks.models import Subscription
 from wiki.models import Page, Space, Template
 
 EXCLUDED_PREFIXES = ("api/", "admin/")
@@ -68,6 +69,10 @@ NOT_PAGES: dict[str, str] = {
     "registry:model_version_status": POST_ONLY,
     "registry:role_assign": POST_ONLY,
     "registry:role_unassign": POST_ONLY,
+    "webhooks:ping": POST_ONLY,
+    "webhooks:toggle": POST_ONLY,
+    "webhooks:delete": POST_ONLY,
+    "webhooks:redeliver": POST_ONLY,
     "integrations:unmapped_map": POST_ONLY,
 }
 
@@ -92,6 +97,7 @@ class DemoObjects:
     role_assignment: RoleAssignment
     token: ApiToken | None  # None: the token routes are filled with a pk that matches nothing
     gate_stage: str  # a stage whose gate checklist `project` shows
+    webhook: Subscription  # the team's webhook, with a delivery
 
 
 def demo_objects(username: str = "demo") -> DemoObjects:
@@ -128,6 +134,7 @@ def demo_objects(username: str = "demo") -> DemoObjects:
         role_assignment=RoleAssignment.objects.filter(project=project).order_by("pk").first(),
         token=ApiToken.objects.filter(user=person).order_by("pk").first(),
         gate_stage="retired",
+        webhook=Subscription.objects.filter(team=project.team).order_by("pk").first(),
     )
 
 
@@ -137,6 +144,10 @@ def _page(o: DemoObjects) -> dict:
 
 def _sprint(o: DemoObjects) -> dict:
     return {"slug": o.project.slug, "number": o.sprint.number}
+
+
+def _hook(o: DemoObjects) -> dict:
+    return {"slug": o.team.slug, "pk": o.webhook.pk}
 
 
 def _reset_link(o: DemoObjects) -> dict:
@@ -195,10 +206,18 @@ PARAMETERS: dict[str, Callable[[DemoObjects], list[dict]]] = {
                                                  "number": o.model_version.number}],
     "registry:model_version_status": lambda o: [{"slug": o.model.slug,
                                                  "number": o.model_version.number}],
+    "registry:model_version_audit": lambda o: [{"slug": o.model.slug,
+                                                "number": o.model_version.number}],
     "registry:role_assign": lambda o: [{"kind": "project", "slug": o.project.slug},
                                        {"kind": "dataset", "slug": o.dataset.slug},
                                        {"kind": "model", "slug": o.model.slug}],
     "registry:role_unassign": lambda o: [{"pk": o.role_assignment.pk}],
+    "webhooks:list": lambda o: [{"slug": o.team.slug}],
+    "webhooks:detail": lambda o: [_hook(o)],
+    "webhooks:ping": lambda o: [_hook(o)],
+    "webhooks:toggle": lambda o: [_hook(o)],
+    "webhooks:delete": lambda o: [_hook(o)],
+    "webhooks:redeliver": lambda o: [{**_hook(o), "delivery": o.webhook.deliveries.first().pk}],
     "registry:activity_list": lambda o: [{"kind": "project", "slug": o.project.slug},
                                          {"kind": "dataset", "slug": o.dataset.slug},
                                          {"kind": "model", "slug": o.model.slug}],

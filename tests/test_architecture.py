@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = {"config": 0, "registry": 1, "wiki": 2, "accounts": 2, "lifecycle": 3, "search": 4,
-          "integrations": 5}
+FLOORS = {"config": 0, "registry": 1, "wiki": 2, "accounts": 2, "webhooks": 2, "lifecycle": 3,
+          "search": 4, "integrations": 5}
 COMPOSITION_ROOT = {"config.urls", "config.wsgi", "config.celery"}
 
 

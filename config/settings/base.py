@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "lifecycle",
     "accounts",
     "search",
+    "webhooks",
     "integrations",
 ]
 
@@ -115,6 +116,12 @@ else:
 # --- Celery -------------------------------------------------------------------
 # With no broker configured, tasks run in-process when they are queued, so the
 # app works (and `make run` needs no Redis); with a broker, a worker runs them.
+# Absolute links in what leaves the app (webhook payloads, emails).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Webhook URLs on private, loopback or link-local addresses are refused unless this is on
+# (on for development and tests, whose receivers run on this machine; off in production).
+WEBHOOKS_ALLOW_PRIVATE_URLS = env.bool("WEBHOOKS_ALLOW_PRIVATE_URLS", default=True)
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -212,6 +219,8 @@ SPECTACULAR_SETTINGS = {
         "MembershipLevelEnum": "registry.models.Membership.Level",
         "SensitivityEnum": "registry.models.Dataset.Sensitivity",
         "ActionItemStatusEnum": "lifecycle.models.ActionItem.Status",
+        "WebhookEventEnum": "webhooks.models.Event",
+        "WebhookDeliveryStatusEnum": "webhooks.models.Delivery.Status",
     },
 }
 
