@@ -121,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     alias_set.add_argument("model")
     alias_set.add_argument("alias")
     alias_set.add_argument("number", type=int)
+    alias_set.add_argument("--serving", action=argparse.BooleanOptionalAction, default=None,
+                           help="a serving job reads it: the version must pass the promotion gate")
     alias_delete = alias_sub.add_parser("delete")
     alias_delete.add_argument("model")
     alias_delete.add_argument("alias")
@@ -134,8 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     monitor.add_argument("number", type=int)
     monitor.add_argument("--metric", required=True)
     monitor.add_argument("--value", type=float, required=True)
-    monitor.add_argument("--threshold", type=float)
-    monitor.add_argument("--observed-at", help="ISO 8601 time (default: now)")
+    monitor.add_argument("--threshold", type=float, required=True)
+    monitor.add_argument("--direction", choices=["above", "below"],
+                         help="a breach is a value above (default) or below the threshold")
+    monitor.add_argument("--observed-at", help="ISO 8601 time with a zone (default: now)")
 
     gate = commands.add_parser("gate", help="what a project needs to enter a stage")
     gate.add_argument("project")
@@ -181,7 +185,7 @@ def run(args: argparse.Namespace, client: Almanac) -> Any:
     if command == "versions":
         return client.search_versions(**(_pairs(args.filter) or {}))
     if command == "alias" and action == "set":
-        return client.set_alias(args.model, args.alias, args.number)
+        return client.set_alias(args.model, args.alias, args.number, serving=args.serving)
     if command == "alias":
         client.delete_alias(args.model, args.alias)
         return {"deleted": args.alias}
@@ -189,7 +193,8 @@ def run(args: argparse.Namespace, client: Almanac) -> Any:
         return client.compare(args.model, args.numbers)
     if command == "monitor":
         return client.post_monitoring(args.model, args.number, metric=args.metric, value=args.value,
-                                      threshold=args.threshold, observed_at=args.observed_at)
+                                      threshold=args.threshold, observed_at=args.observed_at,
+                                      direction=args.direction)
     if command == "gate":
         return client.gate(args.project, args.stage)
     if command == "stage":

@@ -21,7 +21,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from almanac_client import __version__
@@ -110,8 +112,11 @@ class Almanac:
 
     # --- transport -----------------------------------------------------------------------
     def request(self, method: str, path: str, *, params: Params | None = None,
-                body: Any = None) -> Any:
-        """Send one request (retrying as the module says) and return its JSON body, or None."""
+                body: Any = None, idempotency_key: str | None = None) -> Any:
+        """Send one request (retrying as the module says) and return its JSON body, or None.
+
+        `idempotency_key` goes in an `Idempotency-Key` header, the same on every retry: a
+        server that keeps them answers a registration it already has with the stored one."""
         url = f"{self.base_url}/{path.lstrip('/')}{_query(params)}"
         data = None if body is None else json.dumps(body).encode()
         headers = {"Accept": "application/json", "User-Agent": f"almanac-client/{__version__}"}
@@ -119,6 +124,8 @@ class Almanac:
             headers["Content-Type"] = "application/json"
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
         attempt = 0
         while True:
             request = urllib.request.Request(url, data=data, headers=headers, method=method)
@@ -198,7 +205,7 @@ class Almanac:
         body = {"label": label, "released_on": released_on, "row_count": row_count,
                 "size_bytes": size_bytes, "checksum": checksum, "location": location, "notes": notes}
         return DatasetVersion.from_api(self.request(
-            "POST", f"datasets/{_quote(dataset)}/versions/",
+            "POST", f"datasets/{_quote(dataset)}/versions/", idempotency_key=str(uuid.uuid4()),
             body={key: value for key, value in body.items() if value is not None}))
 
     # --- models and versions -----------------------------------------------------------
@@ -244,7 +251,8 @@ class Almanac:
         items = _lineage(lineage)
         if items:
             body["lineage"] = items
-        return ModelVersion.from_api(self.request("POST", f"models/{_quote(model)}/versions/", body=body))
+        return ModelVersion.from_api(self.request("POST", f"models/{_quote(model)}/versions/", body=body,
+                                                  idempotency_key=str(uuid.uuid4())))
 
     def set_status(self, model: str, number: int, status: str) -> ModelVersion:
         """Move a version to candidate, staging, production (gated) or archived."""
@@ -264,20 +272,26 @@ class Almanac:
         numbers = ",".join(str(v) for v in versions)
         return Record(self.request("GET", f"models/{_quote(model)}/compare/", params={"versions": numbers}))
 
-    def set_alias(self, model: str, alias: str, version: int) -> Record:
-        """Point `alias` (champion, challenger...) at a version; gated like a promotion."""
+    def set_alias(self, model: str, alias: str, version: int, *, serving: bool | None = None) -> Record:
+        """Point `alias` (champion, challenger...) at a version; a `serving` alias (one a serving
+        job reads) only at a version that passes the promotion gate."""
+        body: dict[str, Any] = {"version": version}
+        if serving is not None:
+            body["serving"] = serving
         return Record(self.request("PUT", f"models/{_quote(model)}/aliases/{_quote(alias)}/",
-                                   body={"version": version}) or {})
+                                   body=body) or {})
 
     def delete_alias(self, model: str, alias: str) -> None:
         self.request("DELETE", f"models/{_quote(model)}/aliases/{_quote(alias)}/")
 
-    def post_monitoring(self, model: str, number: int, *, metric: str, value: float,
-                        threshold: float | None = None, observed_at: str | None = None,
+    def post_monitoring(self, model: str, number: int, *, metric: str, value: float, threshold: float,
+                        observed_at: str | None = None, direction: str | None = None,
                         **fields: Any) -> Record:
-        """Record a metric observed in production; above its threshold it is a drift event."""
-        body = {"metric": metric, "value": value, "threshold": threshold, "observed_at": observed_at,
-                **fields}
+        """Record a metric observed in production (now, unless `observed_at`); past its threshold
+        (`direction` "above", the default, or "below") it is a breach: drift."""
+        when = observed_at or datetime.now(UTC).isoformat(timespec="seconds")
+        body = {"metric": metric, "value": value, "threshold": threshold, "observed_at": when,
+                "direction": direction, **fields}
         return Record(self.request(
             "POST", f"models/{_quote(model)}/versions/{number}/monitoring/",
             body={key: v for key, v in body.items() if v is not None}))

@@ -19,6 +19,8 @@ class Scripted(BaseHTTPRequestHandler):
     def _answer(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         self.seen.append((self.command, self.path, self.rfile.read(length)))
+        if self.headers.get("Idempotency-Key") and hasattr(self, "headers_seen"):
+            self.headers_seen.append(self.headers["Idempotency-Key"])
         status, headers, body = self.script.pop(0) if len(self.script) > 1 else self.script[0]
         payload = b"" if status == 204 else json.dumps(body).encode()
         self.send_response(status)
@@ -108,24 +110,33 @@ def test_the_methods_for_aliases_search_compare_and_monitoring_send_what_the_api
                       (200, {}, VERSION)]
     client = Almanac(server.url, "t")
 
-    assert client.set_alias("scorer", "champion", 3)["version"] == 3
+    assert client.set_alias("scorer", "champion", 3, serving=True)["version"] == 3
     assert client.delete_alias("scorer", "champion") is None
     assert client.model_version("scorer", "@champion").number == 3
     assert [v.number for v in client.search_versions(status="production", tag="team:risk").results] == [3]
     client.compare("scorer", [3, 4])
-    assert client.post_monitoring("scorer", 3, metric="psi", value=0.27, threshold=0.2)["breached"]
+    assert client.post_monitoring("scorer", 3, metric="psi", value=0.27, threshold=0.2,
+                                  observed_at="2026-11-20T08:00:00+00:00")["breached"]
     client.register_model_version("scorer", params={"depth": 6}, tags={"team": "risk"}, run_id="abc",
                                   source_uri="mlflow-artifacts:/1/abc")
 
     sent = [(method, path, json.loads(body) if body else None) for method, path, body in server.seen]
     assert sent == [
-        ("PUT", "/api/v1/models/scorer/aliases/champion/", {"version": 3}),
+        ("PUT", "/api/v1/models/scorer/aliases/champion/", {"version": 3, "serving": True}),
         ("DELETE", "/api/v1/models/scorer/aliases/champion/", None),
         ("GET", "/api/v1/models/scorer/versions/@champion/", None),
         ("GET", "/api/v1/model-versions/?status=production&tag=team%3Arisk", None),
         ("GET", "/api/v1/models/scorer/compare/?versions=3%2C4", None),
         ("POST", "/api/v1/models/scorer/versions/3/monitoring/",
-         {"metric": "psi", "value": 0.27, "threshold": 0.2}),
+         {"metric": "psi", "value": 0.27, "threshold": 0.2, "observed_at": "2026-11-20T08:00:00+00:00"}),
         ("POST", "/api/v1/models/scorer/versions/", {"run_id": "abc", "source_uri": "mlflow-artifacts:/1/abc",
                                                      "params": {"depth": 6}, "tags": {"team": "risk"}}),
     ]
+
+
+def test_a_retried_registration_carries_the_same_idempotency_key(server):
+    server.script += [(503, {}, {"detail": "down"}), (201, {}, VERSION)]
+    keys: list[str] = []
+    server.headers_seen = keys
+    Almanac(server.url, "t", sleep=lambda _: None).register_model_version("scorer")
+    assert len(keys) == 2 and keys[0] == keys[1] and len(keys[0]) == 36
