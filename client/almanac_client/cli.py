@@ -113,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     versions = commands.add_parser("versions", help="search model versions across models")
     versions.add_argument("--filter", action="append", metavar="NAME=VALUE",
-                          help="an API filter, e.g. status=production or tag=team:risk (repeatable)")
+                          help="an API filter, e.g. status=production, tag.team=risk, metric.auc__gte=0.9 "
+                               "(repeatable)")
 
     alias = commands.add_parser("alias", help="set or remove a model alias")
     alias_sub = alias.add_subparsers(dest="action", required=True)
@@ -183,7 +184,7 @@ def run(args: argparse.Namespace, client: Almanac) -> Any:
     if command == "model-version":
         return client.set_status(args.model, args.number, args.status)
     if command == "versions":
-        return client.search_versions(**(_pairs(args.filter) or {}))
+        return client.search_versions(_pairs(args.filter))
     if command == "alias" and action == "set":
         return client.set_alias(args.model, args.alias, args.number, serving=args.serving)
     if command == "alias":

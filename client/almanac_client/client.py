@@ -259,13 +259,14 @@ class Almanac:
         return ModelVersion.from_api(self.request(
             "PATCH", f"models/{_quote(model)}/versions/{number}/", body={"status": status}))
 
-    def search_versions(self, **filters: Any) -> Page[ModelVersion]:
-        """Model versions across models (`GET /model-versions/`), filtered as the API says."""
-        return self._page("model-versions/", ModelVersion.from_api, filters)
+    def search_versions(self, filters: Params | None = None, **more: Any) -> Page[ModelVersion]:
+        """Model versions across models (`GET /model-versions/`), filtered as the API says; names
+        that are not Python words go in `filters`: `{"tag.team": "risk", "metric.auc__gte": 0.9}`."""
+        return self._page("model-versions/", ModelVersion.from_api, {**(filters or {}), **more})
 
-    def iter_versions(self, **filters: Any) -> Iterator[ModelVersion]:
+    def iter_versions(self, filters: Params | None = None, **more: Any) -> Iterator[ModelVersion]:
         """Every matching version, page after page."""
-        return self._all("model-versions/", ModelVersion.from_api, filters)
+        return self._all("model-versions/", ModelVersion.from_api, {**(filters or {}), **more})
 
     def compare(self, model: str, versions: Iterable[int]) -> Record:
         """Versions side by side: metrics, params, lineage."""

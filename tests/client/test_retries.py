@@ -113,7 +113,8 @@ def test_the_methods_for_aliases_search_compare_and_monitoring_send_what_the_api
     assert client.set_alias("scorer", "champion", 3, serving=True)["version"] == 3
     assert client.delete_alias("scorer", "champion") is None
     assert client.model_version("scorer", "@champion").number == 3
-    assert [v.number for v in client.search_versions(status="production", tag="team:risk").results] == [3]
+    found = client.search_versions({"tag.team": "risk", "metric.auc__gte": 0.9}, status="production")
+    assert [v.number for v in found.results] == [3]
     client.compare("scorer", [3, 4])
     assert client.post_monitoring("scorer", 3, metric="psi", value=0.27, threshold=0.2,
                                   observed_at="2026-11-20T08:00:00+00:00")["breached"]
@@ -125,7 +126,7 @@ def test_the_methods_for_aliases_search_compare_and_monitoring_send_what_the_api
         ("PUT", "/api/v1/models/scorer/aliases/champion/", {"version": 3, "serving": True}),
         ("DELETE", "/api/v1/models/scorer/aliases/champion/", None),
         ("GET", "/api/v1/models/scorer/versions/@champion/", None),
-        ("GET", "/api/v1/model-versions/?status=production&tag=team%3Arisk", None),
+        ("GET", "/api/v1/model-versions/?tag.team=risk&metric.auc__gte=0.9&status=production", None),
         ("GET", "/api/v1/models/scorer/compare/?versions=3%2C4", None),
         ("POST", "/api/v1/models/scorer/versions/3/monitoring/",
          {"metric": "psi", "value": 0.27, "threshold": 0.2, "observed_at": "2026-11-20T08:00:00+00:00"}),
