@@ -69,6 +69,14 @@ def _commit_hooks_run_as_in_production(monkeypatch):
     monkeypatch.setattr(transaction.Atomic, "__exit__", exit)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate counters live in the cache: each test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def team(db):
     return TeamFactory(slug="risk", name="Risk")

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -76,14 +77,35 @@ def subscription_delete(*, subscription: Subscription, by: Person) -> None:
 
 
 # --- events to deliveries -----------------------------------------------------------------
+# The teams with an active subscription, cached: most writes belong to a team with none, and
+# they should not pay a query for it. Subscription changes clear the cache (signals.py); with
+# a per-process cache (no REDIS_URL) other processes see a change within the timeout.
+SUBSCRIBED_TEAMS_KEY = "webhooks:subscribed-teams"
+SUBSCRIBED_TEAMS_TIMEOUT = 30
+
+
+def subscribed_team_ids() -> set[int]:
+    teams = cache.get(SUBSCRIBED_TEAMS_KEY)
+    if teams is None:
+        teams = set(Subscription.objects.filter(active=True).values_list("team_id", flat=True))
+        cache.set(SUBSCRIBED_TEAMS_KEY, teams, SUBSCRIBED_TEAMS_TIMEOUT)
+    return teams
+
+
+def forget_subscribed_teams() -> None:
+    cache.delete(SUBSCRIBED_TEAMS_KEY)
+
+
 def fan_out(activity: Activity) -> list[Delivery]:
     """Deliveries of `activity` to the active subscriptions of the team whose work it is about
     that asked for its kind (`tasks.send_after_commit` sends them)."""
     kind = events.event_of(activity)
     if kind is None:
         return []
+    if not subscribed_team_ids():
+        return []
     team_id = events.team_of(activity)
-    if team_id is None:
+    if team_id not in subscribed_team_ids():
         return []
     subscriptions = [s for s in Subscription.objects.filter(team_id=team_id, active=True)
                      if kind in s.events]

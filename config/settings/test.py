@@ -7,3 +7,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_ROOT = None
+# The test client's login() authenticates without a request, which django-axes refuses;
+# tests/accounts/test_login_lockout.py switches it on.
+AXES_ENABLED = False

@@ -77,14 +77,24 @@ def save_screenshots(request, context, label: str = "") -> None:
             open_page.screenshot(path=str(ARTIFACTS / f"{name}{suffix}.png"), full_page=True)
 
 
+def _refused_by_policy(message) -> bool:
+    """A console message of Chromium's saying the Content-Security-Policy refused one of our
+    own scripts or styles (a refused remote image in markdown is the policy working)."""
+    text = message.text
+    return "Content Security Policy" in text and ("script-src" in text or "style-src" in text)
+
+
 @pytest.fixture
 def page(browser, live_server, request):
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text) if _refused_by_policy(message) else None)
     yield page
     save_screenshots(request, context)
     context.close()
+    assert refused == [], "the Content-Security-Policy refused scripts or styles of ours"
 
 
 @pytest.fixture
