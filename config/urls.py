@@ -14,6 +14,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.api import not_found
+from integrations import urls as integrations_urls
 from lifecycle import urls as lifecycle_urls
 from registry import urls as registry_urls
 from registry.api import urls as registry_api_urls
@@ -33,6 +34,7 @@ urlpatterns = [
     path("api/v1/", include("wiki.api.urls")),
     path("api/v1/", include("lifecycle.api.urls")),
     path("api/v1/", include("webhooks.api.urls")),
+    path("api/v1/", include("integrations.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script from a URL: the CSP allows no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -41,6 +43,7 @@ urlpatterns = [
     path("", include(search_urls)),
     path("", include(lifecycle_urls)),
     path("", include("webhooks.urls")),
+    path("", include(integrations_urls)),
     path("wiki/", include((wiki_pages, "wiki"))),
     path("", include((registry_pages, "registry"))),
 ]

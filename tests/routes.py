@@ -73,6 +73,7 @@ NOT_PAGES: dict[str, str] = {
     "webhooks:toggle": POST_ONLY,
     "webhooks:delete": POST_ONLY,
     "webhooks:redeliver": POST_ONLY,
+    "integrations:unmapped_map": POST_ONLY,
 }
 
 
@@ -159,6 +160,8 @@ def _reset_link(o: DemoObjects) -> dict:
 PARAMETERS: dict[str, Callable[[DemoObjects], list[dict]]] = {
     "password_reset_confirm": lambda o: [_reset_link(o)],
     "accounts:token_revoke": lambda o: [{"pk": o.token.pk if o.token else 0}],
+    # the demo has no unmapped OpenLineage dataset: a pk that matches nothing
+    "integrations:unmapped_map": lambda o: [{"pk": 0}],
     "lifecycle:action_item_update": lambda o: [{"pk": o.action_item.pk}],
     "lifecycle:gate_checklist": lambda o: [{"slug": o.project.slug, "stage": o.gate_stage}],
     "lifecycle:sprint_list": lambda o: [{"slug": o.project.slug}],

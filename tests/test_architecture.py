@@ -6,6 +6,7 @@ taken from another app.
     wiki, accounts
     lifecycle
     search
+    integrations (other tools: OpenLineage, MLflow)
 
 An app imports only apps on lower floors (and `config`'s plumbing); `config/urls.py`,
 `config/wsgi.py` and `config/celery.py` are the composition root and see every app. Every
@@ -21,7 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOORS = {"config": 0, "registry": 1, "wiki": 2, "accounts": 2, "webhooks": 2, "lifecycle": 3,
-          "search": 4}
+          "search": 4, "integrations": 5}
 COMPOSITION_ROOT = {"config.urls", "config.wsgi", "config.celery"}
 
 

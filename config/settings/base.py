@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "search",
     "webhooks",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,18 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING: JSON lines
+
+# --- Integrations -------------------------------------------------------------
+# MLflow: `manage.py import_mlflow` reads this server (off when empty), registers new models
+# under MLFLOW_IMPORT_PROJECT and acts as MLFLOW_IMPORT_USER (default: that project's lead).
+MLFLOW_TRACKING_URI = env("MLFLOW_TRACKING_URI", default="")
+MLFLOW_IMPORT_PROJECT = env("MLFLOW_IMPORT_PROJECT", default="")
+MLFLOW_IMPORT_USER = env("MLFLOW_IMPORT_USER", default="")
+MLFLOW_SYNC_MINUTES = env.int("MLFLOW_SYNC_MINUTES", default=15)
+# Celery beat runs the import every MLFLOW_SYNC_MINUTES when a tracking server is set.
+CELERY_BEAT_SCHEDULE = {
+    "mlflow-sync": {"task": "integrations.mlflow_sync", "schedule": MLFLOW_SYNC_MINUTES * 60},
+} if MLFLOW_TRACKING_URI else {}
 
 # --- Rules ------------------------------------------------------------------
 # Whoever creates a team leads it (and so writes in the global wiki): staff only, unless on.
