@@ -40,7 +40,7 @@ from django.utils.text import slugify
 from markdown import inlinepatterns
 from markdown.extensions import Extension
 from markdown.extensions.codehilite import CodeHiliteExtension
-from markdown.extensions.tables import TableExtension
+from markdown.extensions.tables import TableExtension, TableProcessor
 from markdown.extensions.toc import TocExtension
 from markdown.htmlparser import HTMLExtractor
 from markdown.htmlparser import htmlparser as _stdlib_htmlparser
@@ -176,8 +176,14 @@ def _flatten_line(line: str) -> str:
     return line
 
 
+# Lines that always end a block (headings, setext underlines, rules): python-markdown splits
+# them off a block one at a time, rescanning the rest each time, so a blank line follows each.
+_BLOCK_END = re.compile(r"^(?:#{1,6}(?:[ \t].*)?|=+[ \t]*|-+[ \t]*|(?:[-*_][ \t]*){3,})$")
+
+
 class _FlattenContainers(Preprocessor):
-    """Lists and quotes nested past a depth become text: python-markdown recurses once per level."""
+    """Outside fenced code: lists and quotes nested past a depth become text (python-markdown
+    recurses once per level), and a blank line follows each line that ends a block."""
 
     def run(self, lines: list[str]) -> list[str]:
         fence = ""
@@ -193,6 +199,8 @@ class _FlattenContainers(Preprocessor):
                 out.append(line)
             else:
                 out.append(_flatten_line(line) if len(line) > 2 * MAX_CONTAINER_DEPTH else line)
+                if _BLOCK_END.match(line):
+                    out.append("")
         return out
 
 
@@ -365,12 +373,28 @@ def _cap_nesting(html: str) -> str:
     return "".join(parts)
 
 
+class _BoundedTables(TableProcessor):
+    """The table test reads the first two lines of a block (python-markdown's splits the whole
+    block, and is asked again for what is left after each heading or rule split off it)."""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        end = block.find("\n")
+        if end == -1 or "|" not in block[:end]:
+            return False
+        if len(self._split_row(block[:end].strip(" "))) == 1:  # one column: every row is read
+            return super().test(parent, block)
+        second = block.find("\n", end + 1)
+        return super().test(parent, block if second == -1 else block[:second])
+
+
 class _BoundedWork(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
         md.almanac_work = _Work()
         md.preprocessors.register(_FlattenContainers(md), "almanac_flatten", 27)
         md.preprocessors.register(_BoundedHtmlBlock(md), "html_block", 20)
         md.treeprocessors.register(_SkipPlainText(md), "almanac_plain", 21)  # inline is 20
+        tables = md.parser.blockprocessors["table"]
+        md.parser.blockprocessors.register(_BoundedTables(md.parser, tables.config), "table", 75)
         md.treeprocessors.register(_FlattenDeepTree(md), "almanac_depth", 19)
         for name, cls in _BOUNDED.items():
             priority = next(item.priority for item in md.inlinePatterns._priority if item.name == name)
