@@ -102,6 +102,8 @@ class ContentSecurityPolicy:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if settings.CONTENT_SECURITY_POLICY:
+        # Django's debug error pages (DEBUG only) are styled and scripted inline.
+        debug_page = settings.DEBUG and response.status_code >= 400
+        if settings.CONTENT_SECURITY_POLICY and not debug_page:
             response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response

@@ -1,47 +1,36 @@
-"""The only place where markdown becomes HTML.
+"""Bounds on rendering markdown, which is untrusted input.
 
-`render_markdown` runs python-markdown (tables, fenced code highlighted by Pygments with CSS
-classes, a table of contents, task lists and wiki links), then nh3 with an explicit
-allow-list. The result is stored with each revision and never rendered again on view.
-
-Wiki links (`[[Page title]]`, `[[dataset:slug]]`, `[[model:slug@3]]`, `[[project:slug]]`)
-depend on who reads: a link to something the reader may not see must render as plain
-text. They are therefore stored as *placeholders*, `<span data-wikilink="dataset:slug">
-dataset:slug</span>`, holding only what the author wrote. `wiki.links.resolve_links` turns
-them into links per viewer at view time (a regex over the stored HTML plus one query per
-kind of target), so markdown never runs on view and nothing about an invisible object
-(its name, status or URL) is ever in the stored HTML or the response.
-
-Markdown is untrusted input and python-markdown has shapes that cost quadratic time or
-unbounded recursion (runs of `[`, `<a `, `[a](`, nested emphasis, `- - - - x`). Rendering is
-bounded by construction, not by a clock (the README's "Security" section has the figures):
+python-markdown has shapes that cost quadratic time or unbounded recursion (runs of `[`,
+`<a `, `[a](`, nested emphasis, `- - - - x`, thousands of headings in one block). Rendering
+is bounded by construction, not by a clock (the README's "Security" section has the figures,
+tests/wiki/test_markdown_bounded.py the shapes):
 
 - `check_markdown` refuses a text longer than `WIKI_PAGE_MAX_CHARS` or with a line longer
   than `MAX_LINE_CHARS` (a line is what python-markdown's regular expressions rescan);
-- `_flatten_containers` escapes list and quote markers nested deeper than
-  `MAX_CONTAINER_DEPTH` on one line, and caps the indentation before a list marker;
+- `_FlattenContainers` escapes list and quote markers nested deeper than
+  `MAX_CONTAINER_DEPTH` on one line, caps the indentation before a list marker, and puts a
+  blank line after each line that ends a block (headings, rules);
 - the link processors scan a bounded window and share a per-render scan budget;
-- every inline processor stops matching past `MAX_INLINE_DEPTH` nested elements, or once
-  the render has copied `INLINE_COPY_BUDGET` characters (each match rebuilds its block);
-- a start tag ends at the next `<` (the stdlib HTML parser rescans to the end otherwise).
+- a start tag ends at the next `<` (the standard library's HTML parser rescans to the end);
+- every inline processor stops matching past `MAX_INLINE_DEPTH` nested elements, or once the
+  render has copied `INLINE_COPY_BUDGET` characters (each match rebuilds its block); text
+  without markup, and text past `INLINE_TEXT_BUDGET`, skips the inline pass;
+- elements deeper than `MAX_TREE_DEPTH` become their text, block HTML deeper than
+  `MAX_HTML_DEPTH` is escaped before the sanitizer, and Pygments colours at most
+  `MAX_HIGHLIGHTED_BLOCKS` code blocks.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from itertools import islice
 
 import markdown
-import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.text import slugify
 from markdown import inlinepatterns
 from markdown.extensions import Extension
-from markdown.extensions.codehilite import CodeHiliteExtension
-from markdown.extensions.tables import TableExtension
-from markdown.extensions.toc import TocExtension
+from markdown.extensions.tables import TableProcessor
 from markdown.htmlparser import HTMLExtractor
 from markdown.htmlparser import htmlparser as _stdlib_htmlparser
 from markdown.inlinepatterns import InlineProcessor
@@ -49,78 +38,6 @@ from markdown.preprocessors import HtmlBlockPreprocessor, Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-WIKILINK_RE = r"\[\[([^\[\]\n|]{1,200})\]\]"
-HEADING_ID_PREFIX = "h-"
-
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
-    "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark",
-    "ol", "p", "pre", "s", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
-    "tfoot", "th", "thead", "tr", "ul",
-}
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
-    "abbr": {"title"},
-    "td": {"align"},
-    "th": {"align"},
-    "ol": {"start"},
-    "span": {"class", "data-wikilink"},
-    "div": {"class"},
-    "code": {"class"},
-    "pre": {"class"},
-    "li": {"class"},
-    "ul": {"class"},
-    **{h: {"id"} for h in _HEADINGS},
-}
-URL_SCHEMES = {"http", "https", "mailto"}
-_SAFE_CLASS = re.compile(r"^[A-Za-z0-9_ -]{1,80}$")
-_SAFE_ID = re.compile(rf"^{HEADING_ID_PREFIX}[a-z0-9_-]{{0,80}}$")
-_SAFE_WIKILINK = re.compile(r"^[^<>\"'&]{1,200}$")
-_SAFE_ALIGN = {"left", "right", "center"}
-
-
-def _heading_slug(value: str, separator: str) -> str:
-    # A fixed prefix keeps heading ids from clobbering ids the application relies on.
-    return HEADING_ID_PREFIX + (slugify(value) or "section")
-
-
-class _WikiLinkProcessor(InlineProcessor):
-    def handleMatch(self, m: re.Match, data: str) -> tuple[etree.Element, int, int]:  # noqa: N802
-        ref = " ".join(m.group(1).split())
-        element = etree.Element("span")
-        element.set("data-wikilink", ref)
-        element.text = ref
-        return element, m.start(0), m.end(0)
-
-
-_TASK = re.compile(r"^\[([ xX])\]\s+")
-
-
-class _TaskListProcessor(Treeprocessor):
-    """`- [ ] todo` / `- [x] done` become list items with a box (text, not an input)."""
-
-    def run(self, root: etree.Element) -> None:
-        for item in root.iter("li"):
-            holder = item
-            if (not item.text or not item.text.strip()) and len(item) and item[0].tag == "p":
-                holder = item[0]
-            match = _TASK.match(holder.text or "")
-            if not match:
-                continue
-            done = match.group(1) in "xX"
-            holder.text = holder.text[match.end():]
-            box = etree.Element("span")
-            box.set("class", "task-box done" if done else "task-box")
-            box.text = "☑ " if done else "☐ "
-            box.tail = holder.text
-            holder.text = ""
-            holder.insert(0, box)
-            item.set("class", "task done" if done else "task")
-
-
-# --- bounded work -------------------------------------------------------------------
 MAX_LINE_CHARS = 10_000
 MAX_CONTAINER_DEPTH = 16  # list items and quotes opened on one line
 MAX_MARKER_INDENT = 64  # columns of indentation before a list marker
@@ -176,8 +93,14 @@ def _flatten_line(line: str) -> str:
     return line
 
 
+# Lines that always end a block (headings, setext underlines, rules): python-markdown splits
+# them off a block one at a time, rescanning the rest each time, so a blank line follows each.
+_BLOCK_END = re.compile(r"^(?:#{1,6}(?:[ \t].*)?|=+[ \t]*|-+[ \t]*|(?:[-*_][ \t]*){3,})$")
+
+
 class _FlattenContainers(Preprocessor):
-    """Lists and quotes nested past a depth become text: python-markdown recurses once per level."""
+    """Outside fenced code: lists and quotes nested past a depth become text (python-markdown
+    recurses once per level), and a blank line follows each line that ends a block."""
 
     def run(self, lines: list[str]) -> list[str]:
         fence = ""
@@ -193,6 +116,8 @@ class _FlattenContainers(Preprocessor):
                 out.append(line)
             else:
                 out.append(_flatten_line(line) if len(line) > 2 * MAX_CONTAINER_DEPTH else line)
+                if _BLOCK_END.match(line):
+                    out.append("")
         return out
 
 
@@ -346,7 +271,7 @@ _BLOCK_TAG = re.compile(r"<(/?)(?:div|li|ul|ol|blockquote|dl|dd|dt|details|table
                         re.IGNORECASE)
 
 
-def _cap_nesting(html: str) -> str:
+def cap_nesting(html: str) -> str:
     """Block tags opened past `MAX_HTML_DEPTH` become text: the sanitizer's cost grows with
     the square of their depth."""
     parts, depth, last = [], 0, 0
@@ -365,12 +290,28 @@ def _cap_nesting(html: str) -> str:
     return "".join(parts)
 
 
-class _BoundedWork(Extension):
+class _BoundedTables(TableProcessor):
+    """The table test reads the first two lines of a block (python-markdown's splits the whole
+    block, and is asked again for what is left after each heading or rule split off it)."""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        end = block.find("\n")
+        if end == -1 or "|" not in block[:end]:
+            return False
+        if len(self._split_row(block[:end].strip(" "))) == 1:  # one column: every row is read
+            return super().test(parent, block)
+        second = block.find("\n", end + 1)
+        return super().test(parent, block if second == -1 else block[:second])
+
+
+class BoundedWork(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
         md.almanac_work = _Work()
         md.preprocessors.register(_FlattenContainers(md), "almanac_flatten", 27)
         md.preprocessors.register(_BoundedHtmlBlock(md), "html_block", 20)
         md.treeprocessors.register(_SkipPlainText(md), "almanac_plain", 21)  # inline is 20
+        tables = md.parser.blockprocessors["table"]
+        md.parser.blockprocessors.register(_BoundedTables(md.parser, tables.config), "table", 75)
         md.treeprocessors.register(_FlattenDeepTree(md), "almanac_depth", 19)
         for name, cls in _BOUNDED.items():
             priority = next(item.priority for item in md.inlinePatterns._priority if item.name == name)
@@ -379,61 +320,3 @@ class _BoundedWork(Extension):
         for processor in md.inlinePatterns:
             if isinstance(processor, InlineProcessor):
                 _guard(md, processor)
-
-
-class AlmanacExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
-        md.inlinePatterns.register(_WikiLinkProcessor(WIKILINK_RE, md), "almanac_wikilink", 175)
-        md.treeprocessors.register(_TaskListProcessor(md), "almanac_tasklist", 5)
-
-
-def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    if attribute == "class":
-        return value if _SAFE_CLASS.match(value) else None
-    if attribute == "id":
-        return value if _SAFE_ID.match(value) else None
-    if attribute == "data-wikilink":
-        return value if _SAFE_WIKILINK.match(value) else None
-    if attribute == "align":
-        return value if value in _SAFE_ALIGN else None
-    if attribute in ("width", "height", "start"):
-        return value if value.isdigit() and len(value) <= 5 else None
-    return value
-
-
-_CODE_BLOCK = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})|\n\n(?: {4}|\t)", re.MULTILINE)
-
-
-def _markdown(text: str) -> markdown.Markdown:
-    # Fences open and close: two matches a block. Counting stops once past the limit.
-    blocks = sum(1 for _ in islice(_CODE_BLOCK.finditer(text), 2 * MAX_HIGHLIGHTED_BLOCKS + 1))
-    return markdown.Markdown(
-        extensions=[
-            TableExtension(use_align_attribute=True),
-            "fenced_code",
-            CodeHiliteExtension(css_class="highlight", guess_lang=False,
-                                use_pygments=blocks <= 2 * MAX_HIGHLIGHTED_BLOCKS),
-            TocExtension(slugify=_heading_slug, toc_depth="2-4"),
-            "sane_lists",
-            AlmanacExtension(),
-            _BoundedWork(),
-        ],
-        output_format="html",
-    )
-
-
-def sanitize_html(html: str) -> str:
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        attribute_filter=_attribute_filter,
-        strip_comments=True,
-    )
-
-
-def render_markdown(text: str) -> str:
-    """Markdown to sanitized HTML; see the module docstring for wiki links."""
-    return sanitize_html(_cap_nesting(_markdown(text or "").convert(text or "")))
