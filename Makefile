@@ -29,8 +29,11 @@ $(RUNTIME): requirements/runtime.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements/runtime.txt
 	touch $@
 
-$(DEV): requirements/dev.txt $(RUNTIME)
+# The Python client (client/, its own package) is installed editable: the tests drive it
+# against a live server.
+$(DEV): requirements/dev.txt client/pyproject.toml $(RUNTIME)
 	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e ./client
 	touch $@
 
 # Without npm the accessibility tests skip, saying why; with npm a failed install fails.

@@ -35,6 +35,8 @@ registry_pages = [
     path("projects/<slug:slug>/transition/", projects.project_transition, name="project_transition"),
     path("models/<slug:slug>/versions/<int:number>/", models.model_version_detail,
          name="model_version_detail"),
+    path("models/<slug:slug>/versions/<int:number>/audit/", models.model_version_audit,
+         name="model_version_audit"),
     path("models/<slug:slug>/versions/<int:number>/status/", models.model_version_status,
          name="model_version_status"),
 ]

@@ -45,6 +45,7 @@ from registry.models import (
     RoleAssignment,
     Team,
 )
+from webhooks.models import Subscription
 from wiki.models import Page, Space, Template
 
 EXCLUDED_PREFIXES = ("api/", "admin/")
@@ -72,6 +73,11 @@ NOT_PAGES: dict[str, str] = {
     "notifications:read": POST_ONLY,
     "monitoring:record_add": POST_ONLY,
     "notifications:read_all": POST_ONLY,
+    "webhooks:ping": POST_ONLY,
+    "webhooks:toggle": POST_ONLY,
+    "webhooks:delete": POST_ONLY,
+    "webhooks:redeliver": POST_ONLY,
+    "integrations:unmapped_map": POST_ONLY,
 }
 
 
@@ -95,6 +101,7 @@ class DemoObjects:
     role_assignment: RoleAssignment
     token: ApiToken | None  # None: the token routes are filled with a pk that matches nothing
     gate_stage: str  # a stage whose gate checklist `project` shows
+    webhook: Subscription  # the team's webhook, with a delivery
 
 
 def demo_objects(username: str = "demo") -> DemoObjects:
@@ -131,6 +138,7 @@ def demo_objects(username: str = "demo") -> DemoObjects:
         role_assignment=RoleAssignment.objects.filter(project=project).order_by("pk").first(),
         token=ApiToken.objects.filter(user=person).order_by("pk").first(),
         gate_stage="retired",
+        webhook=Subscription.objects.filter(team=project.team).order_by("pk").first(),
     )
 
 
@@ -145,6 +153,8 @@ def _sprint(o: DemoObjects) -> dict:
 def _notification_pk(o: DemoObjects) -> int:
     """One of the person's notifications (the demo seeds some), or a pk that matches nothing."""
     return Notification.objects.filter(recipient=o.person).values_list("pk", flat=True).first() or 0
+def _hook(o: DemoObjects) -> dict:
+    return {"slug": o.team.slug, "pk": o.webhook.pk}
 
 
 def _reset_link(o: DemoObjects) -> dict:
@@ -159,6 +169,8 @@ PARAMETERS: dict[str, Callable[[DemoObjects], list[dict]]] = {
     "monitoring:record_add": lambda o: [{"slug": o.model.slug, "number": o.model_version.number}],
     "password_reset_confirm": lambda o: [_reset_link(o)],
     "accounts:token_revoke": lambda o: [{"pk": o.token.pk if o.token else 0}],
+    # the demo has no unmapped OpenLineage dataset: a pk that matches nothing
+    "integrations:unmapped_map": lambda o: [{"pk": 0}],
     "lifecycle:action_item_update": lambda o: [{"pk": o.action_item.pk}],
     "lifecycle:gate_checklist": lambda o: [{"slug": o.project.slug, "stage": o.gate_stage}],
     "lifecycle:sprint_list": lambda o: [{"slug": o.project.slug}],
@@ -203,10 +215,18 @@ PARAMETERS: dict[str, Callable[[DemoObjects], list[dict]]] = {
                                                  "number": o.model_version.number}],
     "registry:model_version_status": lambda o: [{"slug": o.model.slug,
                                                  "number": o.model_version.number}],
+    "registry:model_version_audit": lambda o: [{"slug": o.model.slug,
+                                                "number": o.model_version.number}],
     "registry:role_assign": lambda o: [{"kind": "project", "slug": o.project.slug},
                                        {"kind": "dataset", "slug": o.dataset.slug},
                                        {"kind": "model", "slug": o.model.slug}],
     "registry:role_unassign": lambda o: [{"pk": o.role_assignment.pk}],
+    "webhooks:list": lambda o: [{"slug": o.team.slug}],
+    "webhooks:detail": lambda o: [_hook(o)],
+    "webhooks:ping": lambda o: [_hook(o)],
+    "webhooks:toggle": lambda o: [_hook(o)],
+    "webhooks:delete": lambda o: [_hook(o)],
+    "webhooks:redeliver": lambda o: [{**_hook(o), "delivery": o.webhook.deliveries.first().pk}],
     "registry:activity_list": lambda o: [{"kind": "project", "slug": o.project.slug},
                                          {"kind": "dataset", "slug": o.dataset.slug},
                                          {"kind": "model", "slug": o.model.slug}],

@@ -8,6 +8,7 @@ taken from another app.
     monitoring (records and drift events; a drift opens a wiki page)
     lifecycle
     search
+    integrations (other tools: OpenLineage, MLflow)
     notifications (told of what every app below does, through the outbox)
 
 An app imports only apps on lower floors (and `config`'s plumbing); `config/urls.py`,
@@ -23,8 +24,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = {"config": 0, "jobs": 0.5, "registry": 1, "wiki": 2, "accounts": 2, "monitoring": 2.5,
-          "lifecycle": 3, "search": 4, "notifications": 5}
+FLOORS = {"config": 0, "jobs": 0.5, "registry": 1, "wiki": 2, "accounts": 2, "webhooks": 2,
+          "monitoring": 2.5, "lifecycle": 3, "search": 4, "integrations": 5, "notifications": 5}
 COMPOSITION_ROOT = {"config.urls", "config.wsgi", "config.celery"}
 
 

@@ -17,7 +17,7 @@ from registry.services import activity_record, activity_ref, tags_from
 from wiki import permissions
 from wiki.conformance import missing_sections_in
 from wiki.links import lookup, refs_in
-from wiki.markdown import render_markdown
+from wiki.markdown import check_markdown, render_markdown
 from wiki.merge import line_diff, merge3
 from wiki.models import DOC_FIELDS, Page, PageLink, PageRevision, Space, Template
 from wiki.refs import DocRef, Documented, resolve, space_key, space_owner
@@ -60,7 +60,9 @@ class SaveResult:
 
 
 def _clean_body(body: str) -> str:
+    """The body with unix line ends; refused (naming "body") past the markdown limits."""
     body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
+    check_markdown(body)
     return body.rstrip() + "\n" if body.strip() else ""
 
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("projects/<slug:slug>/transitions/", views.TransitionList.as_view(), name="transition_list"),
     path("models/<slug:slug>/versions/<number:number>/", views.ModelVersionDetail.as_view(),
          name="model_version_detail"),
+    path("models/<slug:slug>/versions/<number:number>/audit/", views.ModelVersionAudit.as_view(),
+         name="model_version_audit"),
     path("projects/<slug:slug>/sprints/", views.SprintList.as_view(), name="sprint_list"),
     path(SPRINT, views.SprintDetail.as_view(), name="sprint_detail"),
     path(f"{SPRINT}retrospective/", views.Retrospective.as_view(), name="retrospective"),

@@ -16,7 +16,12 @@ from registry.services.datasets import (
     dataset_update,
     dataset_version_add,
 )
-from registry.services.models import model_create, model_update, model_version_add
+from registry.services.models import (
+    model_create,
+    model_update,
+    model_version_add,
+    model_version_lineage_add,
+)
 from registry.services.people import person_update
 from registry.services.projects import project_create, project_update
 from registry.services.roles import role_assign, role_create, role_unassign
@@ -25,7 +30,7 @@ from registry.services.teams import membership_remove, membership_set, team_crea
 __all__ = [
     "activity_record", "activity_ref", "record_update", "save_validated", "tags_from",
     "dataset_columns_set", "dataset_create", "dataset_update", "dataset_version_add",
-    "model_create", "model_update", "model_version_add",
+    "model_create", "model_update", "model_version_add", "model_version_lineage_add",
     "person_update",
     "project_create", "project_update",
     "role_assign", "role_create", "role_unassign",

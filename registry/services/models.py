@@ -78,3 +78,19 @@ def _lineage_add(version: ModelVersion, lineage: Sequence[tuple[DatasetVersion, 
             continue
         seen.add((dataset_version.pk, use))
         Lineage.objects.create(model_version=version, dataset_version=dataset_version, use=use)
+
+
+@transaction.atomic
+def model_version_lineage_add(
+    *, version: ModelVersion, lineage: Sequence[tuple[DatasetVersion, str]], by: Person,
+) -> list[tuple[DatasetVersion, str]]:
+    """Add dataset versions a registered version used (reported after it was registered, e.g.
+    by an OpenLineage run). Links it already has are skipped; returns the ones added."""
+    have = set(version.lineage.values_list("dataset_version_id", "use"))
+    new = list(dict.fromkeys((dv, use) for dv, use in lineage if (dv.pk, use) not in have))
+    if not new:
+        return []
+    _lineage_add(version, new)
+    activity_record(actor=by, verb="added lineage", target=version,
+                    changes={"lineage": [None, [activity_ref(dv, note=use) for dv, use in new]]})
+    return new

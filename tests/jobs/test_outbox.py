@@ -15,8 +15,8 @@ from tests.jobs.broker import RedisServer, broker
 HARMLESS = "notifications.gates_check"  # with an unknown project id, it does nothing
 
 
-def test_work_is_published_once_the_request_commits(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_work_is_published_once_the_request_commits(db):
+    with transaction.atomic():  # the request's transaction
         message = outbox.enqueue(HARMLESS, project_id=0)
         assert OutboxMessage.objects.get(pk=message.pk).published_at is None
     message.refresh_from_db()

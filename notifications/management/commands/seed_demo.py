@@ -13,6 +13,7 @@ from django.db import transaction
 from lifecycle.demo import seed_lifecycle_demo
 from notifications.demo import seed_loop_demo
 from registry.demo import DEMO_PASSWORD, is_seeded, seed_registry
+from webhooks.demo import seed_webhooks_demo
 from wiki.demo import seed_wiki_demo
 
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
                 seeded = seed_registry()
                 seed_wiki_demo()
                 seed_lifecycle_demo(seeded)
+                seed_webhooks_demo()
                 seed_loop_demo(seeded)
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Sign in as demo / {DEMO_PASSWORD} "
