@@ -7,4 +7,6 @@ app_name = "monitoring"
 
 urlpatterns = [
     path("models/<slug:slug>/versions/<int:number>/monitoring/", views.record_add, name="record_add"),
+    path("models/<slug:slug>/versions/<int:number>/drift/<int:pk>/resolve/", views.drift_resolve,
+         name="drift_resolve"),
 ]

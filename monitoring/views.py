@@ -29,3 +29,15 @@ def record_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             name = (form.fields[field].label or field.replace("_", " ")) if field in form.fields else ""
             messages.error(request, (f"{name.capitalize()}: " if name else "") + " ".join(errors))
     return redirect(version.get_absolute_url() + "#monitoring")
+
+
+@login_required
+@require_POST
+def drift_resolve(request: HttpRequest, slug: str, number: int, pk: int) -> HttpResponse:
+    """The owners dealt with a drift (retrained, or judged it harmless): the flag goes."""
+    model = registry_permissions.get_model_for_user_or_404(request.user, slug, write=True)
+    version = get_object_or_404(model.versions.select_related("model"), number=number)
+    event = get_object_or_404(version.drift_events, pk=pk)
+    services.drift_resolve(event=event, by=request.user)
+    messages.success(request, f"The drift of {event.metric} on {version} is resolved.")
+    return redirect(version.get_absolute_url() + "#monitoring")

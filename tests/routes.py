@@ -72,6 +72,7 @@ NOT_PAGES: dict[str, str] = {
     "registry:role_unassign": POST_ONLY,
     "notifications:read": POST_ONLY,
     "monitoring:record_add": POST_ONLY,
+    "monitoring:drift_resolve": POST_ONLY,
     "notifications:read_all": POST_ONLY,
     "webhooks:ping": POST_ONLY,
     "webhooks:toggle": POST_ONLY,
@@ -167,6 +168,9 @@ def _reset_link(o: DemoObjects) -> dict:
 PARAMETERS: dict[str, Callable[[DemoObjects], list[dict]]] = {
     "notifications:read": lambda o: [{"pk": _notification_pk(o)}],
     "monitoring:record_add": lambda o: [{"slug": o.model.slug, "number": o.model_version.number}],
+    # the demo's drift is on fraud-scorer v3: a pk that matches nothing on the version walked
+    "monitoring:drift_resolve": lambda o: [{"slug": o.model.slug, "number": o.model_version.number,
+                                            "pk": 0}],
     "password_reset_confirm": lambda o: [_reset_link(o)],
     "accounts:token_revoke": lambda o: [{"pk": o.token.pk if o.token else 0}],
     # the demo has no unmapped OpenLineage dataset: a pk that matches nothing

@@ -133,3 +133,18 @@ def test_the_record_list_costs_the_same_queries_at_two_sizes(api, production, me
         api.post(URL, {"records": [record(d, 0.01) for d in range(size)]}, format="json")
         with django_assert_max_num_queries(12):
             assert api.get(URL).status_code == 200
+
+
+def test_an_editor_marks_a_drift_resolved_and_the_flag_goes(client, production, member, viewer, outsider):
+    event = DriftEvent.objects.create(model_version=production, metric="psi", value=0.5, threshold=0.2,
+                                      direction="above", observed_at=START)
+    url = f"/models/scorer/versions/3/drift/{event.pk}/resolve/"
+    client.force_login(viewer)
+    assert client.post(url).status_code == 403
+    client.force_login(member)
+    page = client.get(production.get_absolute_url()).content.decode()
+    assert 'id="drift-flag"' in page and "Mark resolved" in page
+    response = client.post(url, follow=True)
+    assert "The drift of psi on Scorer v3 is resolved." in response.content.decode()
+    assert 'id="drift-flag"' not in response.content.decode()
+    assert client.post(f"/models/scorer/versions/3/drift/{event.pk + 99}/resolve/").status_code == 404
