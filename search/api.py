@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api import ApiView, error_responses
+from registry import selectors
 from registry.api import serializers as s
 from registry.api.views import datasets as dataset_views
 from registry.api.views import models as model_views
@@ -189,7 +190,7 @@ class _Searched:
         def search(number: int) -> engine.SearchResults:
             return engine.search(user=request.user, q=q, types=[self.kind], filters=facets,
                                  sort=sort, page=max(1, number), page_size=page_size,
-                                 facets=False, among=among)
+                                 facets=False, among=among, detail=False)
 
         rows = paginator.paginate_queryset(_Ranked(search, page, page_size, self.search_rows),
                                            request, view=self)
@@ -212,7 +213,9 @@ class DatasetList(_Searched, dataset_views.DatasetList):
         return facets, []
 
     def search_rows(self, ids: list[int]) -> list:
-        found = {d.pk: d for d in self.get_queryset().filter(pk__in=ids)}
+        # the list's rows without its DISTINCT (only its tag filter joins, and that is a facet)
+        rows = selectors.dataset_list(user=self.request.user).select_related("home_project")
+        found = {d.pk: d for d in rows.filter(pk__in=ids).order_by()}
         return [found[pk] for pk in ids if pk in found]
 
 
