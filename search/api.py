@@ -197,8 +197,18 @@ class _Searched:
         return paginator.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
+SEARCHED_LIST = ("With `q`: found, ranked and paged by the search engine, as {ui} shows them "
+                 "(name matches first, then by relevance; typos corrected on PostgreSQL); "
+                 "`ordering` may then be name or -updated_at, and `count` stops at the search's "
+                 "count cap. Without `q`: every {kind} you may see, filtered and ordered.")
+
+
 class DatasetList(_Searched, dataset_views.DatasetList):
     kind = "dataset"
+
+    @extend_schema(description=SEARCHED_LIST.format(ui="the catalog (/datasets/?q=)", kind="dataset"))
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     def search_filters(self, data: dict[str, Any]) -> tuple[dict[str, list[str]], list[str]]:
         facets = {"team": [data["team"].slug]} if "team" in data else {}
@@ -221,6 +231,11 @@ class DatasetList(_Searched, dataset_views.DatasetList):
 
 class ModelList(_Searched, model_views.ModelList):
     kind = "model"
+
+    @extend_schema(description=SEARCHED_LIST.format(ui="the search page (/search/?type=model&q=)",
+                                                    kind="model"))
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     def search_filters(self, data: dict[str, Any]) -> tuple[dict[str, list[str]], list[str]]:
         facets = {"framework": [data["framework"].lower()]} if "framework" in data else {}
