@@ -14,6 +14,9 @@ replaces, one statement per batch):
     dataset version create                     19        19     (indexes nothing)
 """
 
+import threading
+import time
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -127,3 +130,42 @@ def test_a_search_inside_the_writing_transaction_reads_its_writes(member, team):
         services.dataset_update(dataset=dataset, by=member, tags=["grocery"])
     assert engine.search(user=member, types=["dataset"], filters={"tag": ["grocery"]}).total == 1
     assert SearchDocument.objects.filter(slug="orders").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_indexing_one_object_take_turns(team):
+    from django.db import connections
+
+    from registry.models import Dataset, Tag
+    from search import index
+    from search.models import SearchFacet, SearchFacetCount
+
+    dataset = DatasetFactory(team=team, slug="shared", name="Shared")
+    # a tag added without a signal: the index is stale, so both flushes rewrite the facets
+    Dataset.tags.through.objects.create(dataset=dataset, tag=Tag.objects.create(name="late"))
+    barrier = threading.Barrier(2, timeout=10)
+    errors = []
+
+    def flush_in_a_transaction():
+        try:
+            with transaction.atomic():
+                index.mark("dataset", [dataset.pk])
+                barrier.wait()
+                index.flush()
+                time.sleep(0.2)  # hold the transaction open while the other one flushes
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=flush_in_a_transaction) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    rows = list(SearchFacet.objects.filter(document__object_id=dataset.pk, document__kind="dataset",
+                                           facet="tag").values_list("value", flat=True))
+    assert rows == ["late"]  # written once, not once per transaction
+    assert SearchFacetCount.objects.get(kind="dataset", facet="tag", value="late").n == 1
