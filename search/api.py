@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api import ApiView, error_responses
+from registry import selectors
 from registry.api import serializers as s
 from registry.api.views import datasets as dataset_views
 from registry.api.views import models as model_views
@@ -189,15 +190,25 @@ class _Searched:
         def search(number: int) -> engine.SearchResults:
             return engine.search(user=request.user, q=q, types=[self.kind], filters=facets,
                                  sort=sort, page=max(1, number), page_size=page_size,
-                                 facets=False, among=among)
+                                 facets=False, among=among, detail=False)
 
         rows = paginator.paginate_queryset(_Ranked(search, page, page_size, self.search_rows),
                                            request, view=self)
         return paginator.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
+SEARCHED_LIST = ("With `q`: found, ranked and paged by the search engine, as {ui} shows them "
+                 "(name matches first, then by relevance; typos corrected on PostgreSQL); "
+                 "`ordering` may then be name or -updated_at, and `count` stops at the search's "
+                 "count cap. Without `q`: every {kind} you may see, filtered and ordered.")
+
+
 class DatasetList(_Searched, dataset_views.DatasetList):
     kind = "dataset"
+
+    @extend_schema(description=SEARCHED_LIST.format(ui="the catalog (/datasets/?q=)", kind="dataset"))
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     def search_filters(self, data: dict[str, Any]) -> tuple[dict[str, list[str]], list[str]]:
         facets = {"team": [data["team"].slug]} if "team" in data else {}
@@ -212,12 +223,19 @@ class DatasetList(_Searched, dataset_views.DatasetList):
         return facets, []
 
     def search_rows(self, ids: list[int]) -> list:
-        found = {d.pk: d for d in self.get_queryset().filter(pk__in=ids)}
+        # the list's rows without its DISTINCT (only its tag filter joins, and that is a facet)
+        rows = selectors.dataset_list(user=self.request.user).select_related("home_project")
+        found = {d.pk: d for d in rows.filter(pk__in=ids).order_by()}
         return [found[pk] for pk in ids if pk in found]
 
 
 class ModelList(_Searched, model_views.ModelList):
     kind = "model"
+
+    @extend_schema(description=SEARCHED_LIST.format(ui="the search page (/search/?type=model&q=)",
+                                                    kind="model"))
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     def search_filters(self, data: dict[str, Any]) -> tuple[dict[str, list[str]], list[str]]:
         facets = {"framework": [data["framework"].lower()]} if "framework" in data else {}

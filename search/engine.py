@@ -313,12 +313,14 @@ FIELDS = ("id", "kind", "object_id", "slug", "title", "url", "updated_at")
 
 
 def _page(docs: QuerySet, q: str, sort: str, start: int, page_size: int, *,
-          candidates: _Candidates | None = None, plain: bool = False) -> list[dict]:
+          candidates: _Candidates | None = None, plain: bool = False,
+          detail: bool = True) -> list[dict]:
     """One page of hits. Relevance takes the page from the ranked candidates and reads only
     those rows (with their snippets); the other orders run over every match, through the
     (kind, title) and (kind, updated) indexes."""
     backend = get_backend()
-    snippet = backend.snippet(q, plain) if q else Plain()
+    snippet = (backend.snippet(q, plain) if q else Plain()) if detail else Value(
+        "", output_field=TextField())
     if q and sort == "relevance":
         chosen = candidates.rows[start:start + page_size]
         rows = {r["id"]: r for r in SearchDocument.objects.filter(id__in=[c[0] for c in chosen])
@@ -341,11 +343,12 @@ def _page_facets(ids: list[int]) -> dict[int, dict[str, list[tuple[str, str]]]]:
 def search(*, user: User, q: str = "", types: Iterable[str] = (),
            filters: Mapping[str, Iterable[str]] | None = None, sort: str = "relevance",
            page: int = 1, page_size: int = PAGE_SIZE, facets: bool | None = None,
-           among: QuerySet | None = None) -> SearchResults:
+           among: QuerySet | None = None, detail: bool = True) -> SearchResults:
     """Search what `user` may see. Raises ValidationError naming the bad parameter.
 
     `among`: ids (a values("pk") queryset) the objects must be among, for filters the index
-    has no facet for (the registry API's list filters); with one type only.
+    has no facet for (the registry API's list filters); with one type only. `detail=False`:
+    hits without snippets or facets (a caller that shows its own rows).
 
     Facet counts are computed for the dataset catalog (types == ["dataset"]) unless
     `facets` says otherwise. With a query or a filter, kind and facet counts stop at
@@ -390,8 +393,9 @@ def search(*, user: User, q: str = "", types: Iterable[str] = (),
             _conditions(q if not plain else "", clean_filters))
         if plain and sort != "relevance":
             where = where.filter(backend.title_words(q))
-        rows = _page(where, q, sort, start, page_size, candidates=candidates, plain=plain)
-    page_facets = _page_facets([r["id"] for r in rows]) if rows else {}
+        rows = _page(where, q, sort, start, page_size, candidates=candidates, plain=plain,
+                     detail=detail)
+    page_facets = _page_facets([r["id"] for r in rows]) if rows and detail else {}
     hits = [Hit(kind=r["kind"], kind_label=KINDS[r["kind"]].label, object_id=r["object_id"],
                 slug=r["slug"], title=r["title"], url=r["url"], snippet=highlight(r["snippet"]),
                 rank=r.get("rank"), updated_at=r["updated_at"], facets=page_facets.get(r["id"], {}))

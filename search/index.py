@@ -226,13 +226,28 @@ class _Old:
         return next((v for f, v, _ in self.facets if f == facet), None)
 
 
-def _old_documents(replace: dict[str, set[int]]) -> dict[tuple[str, int], _Old]:
-    """The indexed state of these objects, in one statement (every document has at least
-    its `kind` facet row)."""
+def _documents_of(replace: dict[str, set[int]], prefix: str = "") -> Q:
     condition = Q()
     for kind, pks in replace.items():
         if pks:
-            condition |= Q(document__kind=kind, document__object_id__in=pks)
+            condition |= Q(**{f"{prefix}kind": kind, f"{prefix}object_id__in": pks})
+    return condition
+
+
+def _lock(replace: dict[str, set[int]]) -> None:
+    """Two transactions indexing the same object after their commits take turns (in id order,
+    so they cannot deadlock): the second reads the first's rows as its old state, and no facet
+    row is written twice. SQLite has one writer at a time already."""
+    condition = _documents_of(replace)
+    if condition:
+        list(SearchDocument.objects.select_for_update().filter(condition).order_by("id")
+             .values_list("id", flat=True))
+
+
+def _old_documents(replace: dict[str, set[int]]) -> dict[tuple[str, int], _Old]:
+    """The indexed state of these objects, in one statement (every document has at least
+    its `kind` facet row)."""
+    condition = _documents_of(replace, "document__")
     if not condition:
         return {}
     old: dict[tuple[str, int], _Old] = {}
@@ -255,7 +270,10 @@ def _sync(targets: dict[str, set[int]], new: dict[str, set[int]]) -> tuple[set[i
     rewrite facet rows only where they changed, and adjust counts and vocabulary by the
     difference. Returns the projects whose stage or bucket changed (their datasets show the
     stage) and those whose bucket changed (the documents under them move)."""
-    old = _old_documents({k: pks - new.get(k, set()) for k, pks in targets.items()})
+    replace = {k: pks - new.get(k, set()) for k, pks in targets.items()}
+    if connection.vendor == "postgresql":
+        _lock(replace)
+    old = _old_documents(replace)
     built = [(kind, obj.pk, KINDS[kind].build(obj)) for kind, pks in targets.items()
              for obj in KINDS[kind].queryset().filter(pk__in=pks)]
     scopes = _private_scopes((e.scope_project_id for _, _, e in built),
