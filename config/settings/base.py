@@ -195,6 +195,7 @@ CELERY_BEAT_SCHEDULE = {
     "evaluate-drift": {"task": "monitoring.evaluate_all", "schedule": 30.0},
     "remind": {"task": "notifications.remind", "schedule": 15 * 60.0},
     "daily-digest": {"task": "notifications.send_digests", "schedule": 3600.0},
+    "webhook-retries": {"task": "webhooks.deliver_due", "schedule": 60.0},
 }
 # Review requests waiting longer than this are reminded to their reviewers (hours).
 REVIEW_REMINDER_HOURS = env.int("REVIEW_REMINDER_HOURS", default=48)
