@@ -103,3 +103,29 @@ def test_hostile_markdown_runs_nothing_in_a_real_browser(page, sign_in, live_ser
     assert page.evaluate("window.__pwned") is None
     assert dialogs == []
     assert foreign == []
+
+
+def test_a_review_request_is_read_from_the_bell_and_the_author_hears_of_the_approval(
+        browser_of, member, reviewer, project, write):
+    from lifecycle import services as lifecycle_services
+
+    review = write("ethics-bias-review", project, by=member)
+    lifecycle_services.review_request(page=review, by=member)
+
+    ivan = browser_of("reviewer")
+    bell = ivan.locator("#bell")
+    assert "1 unread" in bell.text_content()
+    bell.click()
+    ivan.wait_for_url("**/notifications/")
+    assert_accessible(ivan, state="an open notification list")
+    ivan.click("#notifications button:has-text('asked you to review')")
+    ivan.wait_for_url(f"**{review.get_absolute_url()}")
+    assert "unread" not in ivan.locator("#bell").text_content()
+    ivan.click(f"button:has-text('Approve revision {review.revision}')")
+
+    author = browser_of("member")
+    assert "1 unread" in author.locator("#bell").text_content()
+    author.click("#bell")
+    assert author.locator("#notifications").inner_text().count("approved") >= 1
+    author.click("button:has-text('Mark all read')")
+    assert "unread" not in author.locator("#bell").text_content()
