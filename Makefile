@@ -14,6 +14,8 @@ PORT ?= 8000
 NODE_STAMP := node_modules/.installed
 NPM ?= npm
 PRODUCTION := DJANGO_SETTINGS_MODULE=config.settings.production
+# The broker of `make run` and `make seed` (no server needed); `make run RUN_BROKER=redis://...`
+RUN_BROKER ?= filesystem://
 COMPILE := $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
 
 .PHONY: run test lint install install-dev migrate seed serve worker beat admin check-deploy schema lock bench clean
@@ -27,8 +29,11 @@ $(RUNTIME): requirements/runtime.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements/runtime.txt
 	touch $@
 
-$(DEV): requirements/dev.txt $(RUNTIME)
+# The Python client (client/, its own package) is installed editable: the tests drive it
+# against a live server.
+$(DEV): requirements/dev.txt client/pyproject.toml $(RUNTIME)
 	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e ./client
 	touch $@
 
 # Without npm the accessibility tests skip, saying why; with npm a failed install fails.
@@ -46,14 +51,23 @@ install-dev: $(DEV) $(NODE_STAMP)
 migrate: $(RUNTIME)
 	$(BIN)/python manage.py migrate --noinput
 
+# The demo's background work (notifications, their emails) is queued for the worker of `make run`.
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$(RUN_BROKER)}" $(BIN)/python manage.py seed_demo
 
+# The demo with its background work: a Celery worker with an embedded beat on the filesystem
+# transport (queue files under .celery/, no server), stopped with runserver.
 run: seed
+	@mkdir -p .celery
 	@echo ""
 	@echo "  Almanac is starting on http://$(HOST):$(PORT)/"
 	@echo "  Sign in as demo / demo"
+	@echo "  Background work: a Celery worker with beat, broker $(RUN_BROKER) (log in .celery/worker.log)"
 	@echo ""
+	@export CELERY_BROKER_URL="$${CELERY_BROKER_URL:-$(RUN_BROKER)}"; \
+	$(BIN)/celery -A config worker --beat --schedule .celery/beat-schedule --concurrency 1 \
+	  --loglevel=INFO >.celery/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production settings: needs SECRET_KEY and ALLOWED_HOSTS (see the README's production section).
@@ -93,4 +107,4 @@ lock: $(DEV)
 	  --output-file requirements/dev.txt pyproject.toml
 
 clean:
-	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* staticfiles .celery

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 
 from accounts.models import ApiToken
 from accounts.tokens import api_token_authenticate
+from config.drf import count_failed_authentication
 
 
 class BearerTokenAuthentication(BaseAuthentication):
@@ -25,9 +26,14 @@ class BearerTokenAuthentication(BaseAuthentication):
         try:
             raw = header[1].decode("ascii")
         except UnicodeDecodeError as error:
+            if (wait := count_failed_authentication(request)) is not None:
+                raise exceptions.Throttled(wait=wait) from error
             raise exceptions.AuthenticationFailed("Invalid token.") from error
         api_token = api_token_authenticate(raw)
         if api_token is None:
+            wait = count_failed_authentication(request)
+            if wait is not None:
+                raise exceptions.Throttled(wait=wait)
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
         return api_token.user, api_token
 

@@ -1,11 +1,14 @@
-"""The user's own API tokens: list, create (the token is shown once), revoke."""
+"""The user's own API tokens: list, create (the token is shown once), revoke; and the sign-in
+form's answer to a lockout (django-axes calls `locked_out`)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +16,20 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import ApiTokenForm
 from accounts.services import api_token_create, api_token_revoke
+
+
+def locked_out(request: HttpRequest, original_response: HttpResponse | None = None,
+               credentials: dict | None = None) -> HttpResponse:
+    """django-axes' answer to a locked username or address: the sign-in form, saying so."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = (f"Too many failed sign-ins for this account or from this address: signing in is "
+               f"locked for {minutes} minutes after the last attempt. Wait, then try again "
+               "(an administrator can lift the lock sooner).")
+    form = AuthenticationForm(request)
+    form.fields["username"].initial = (credentials or {}).get("username", "")
+    return render(request, "registration/login.html",
+                  {"form": form, "locked_out": message, "next": request.POST.get("next", "")},
+                  status=settings.AXES_HTTP_RESPONSE_CODE)
 
 
 @login_required

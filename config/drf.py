@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
@@ -37,6 +39,10 @@ class _CountingThrottle(SimpleRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
+        return self.count()
+
+    def count(self) -> bool:
+        """Count one request against `self.key`; False once past the rate."""
         now = self.timer()
         if self.cache.add(self.key, 0, self.duration):  # this request opens a window
             self.cache.set(f"{self.key}:ends", now + self.duration, self.duration)
@@ -60,3 +66,25 @@ class UserThrottle(_CountingThrottle, UserRateThrottle):
 
 class AnonThrottle(_CountingThrottle, AnonRateThrottle):
     pass
+
+
+def count_failed_authentication(request: Any) -> float | None:
+    """A request whose credentials failed counts against the anonymous rate of its address
+    (it never reaches the throttles: authentication fails first). None while within the rate,
+    else the seconds to wait."""
+    throttle = AnonThrottle()
+    if throttle.rate is None:
+        return None
+    throttle.key = throttle.cache_format % {"scope": throttle.scope, "ident": throttle.get_ident(request)}
+    return None if throttle.count() else throttle.wait()
+
+
+class JSONOnlyNegotiation(DefaultContentNegotiation):
+    """The API answers JSON whatever the Accept header asks (a browser's text/html included):
+    an answer in the first renderer rather than a 406."""
+
+    def select_renderer(self, request: Any, renderers: list, format_suffix: str | None = None) -> tuple:
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except NotAcceptable:
+            return renderers[0], renderers[0].media_type

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -18,6 +20,36 @@ from django.urls import register_converter
 from config.exceptions import ApplicationError
 
 PAGE_SIZE = 25
+_PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+
+
+# --- rates -----------------------------------------------------------------------------------
+def client_address(request: HttpRequest) -> str:
+    """The address a request came from, for lockouts and rates: REMOTE_ADDR; behind
+    TRUSTED_PROXY_COUNT proxies, the X-Forwarded-For entry the outermost of them appended (a
+    client can put addresses before it, not replace it)."""
+    count = settings.TRUSTED_PROXY_COUNT
+    if count:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if forwarded:
+            return forwarded[-min(count, len(forwarded))]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def over_rate(request: HttpRequest, *, scope: str, rate: str) -> bool:
+    """Count one use of `scope` by the signed-in user (or the address); True once past `rate`
+    ("30/min"), until the window that the first use opened closes. One `add` and one `incr`."""
+    count, _, period = rate.partition("/")
+    seconds = _PERIODS[period]
+    who = request.user.pk if request.user.is_authenticated else client_address(request)
+    key = f"rate:{scope}:{who}"
+    cache.add(key, 0, seconds)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # the window closed between add and incr
+        cache.set(key, 1, seconds)
+        used = 1
+    return used > int(count)
 
 
 # --- forms -----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ serves them under the registry's and the wiki's names, where their addresses bel
 from django.urls import path
 
 import config.web  # noqa: F401  (registers the path converters)
-from lifecycle.views import models, overview, pages, projects, sprints
+from lifecycle.views import dashboard, models, overview, pages, projects, sprints
 
 app_name = "lifecycle"
 
@@ -30,10 +30,13 @@ urlpatterns = [
 ]
 
 registry_pages = [
+    path("", dashboard.dashboard, name="dashboard"),
     path("projects/<slug:slug>/", projects.project_detail, name="project_detail"),
     path("projects/<slug:slug>/transition/", projects.project_transition, name="project_transition"),
     path("models/<slug:slug>/versions/<int:number>/", models.model_version_detail,
          name="model_version_detail"),
+    path("models/<slug:slug>/versions/<int:number>/audit/", models.model_version_audit,
+         name="model_version_audit"),
     path("models/<slug:slug>/versions/<int:number>/status/", models.model_version_status,
          name="model_version_status"),
     path("models/<slug:slug>/versions/<int:number>/alias/", models.model_version_alias,

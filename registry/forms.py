@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from config.input import check_json, depth_refused
 from registry.models import (
     Caveat,
     Dataset,
@@ -223,8 +224,15 @@ def _json_object(raw: str) -> dict[str, Any]:
         return {}
     try:
         value = json.loads(raw)
+    except RecursionError as error:
+        raise ValidationError(depth_refused()) from error
     except json.JSONDecodeError as error:
         raise ValidationError(f"Not valid JSON: {error.msg} (line {error.lineno}).") from error
+    try:
+        check_json(value)
+    except ValidationError as error:
+        where, messages = next(iter(error.message_dict.items()))
+        raise ValidationError(f"{where}: {messages[0]}") from error
     if not isinstance(value, dict):
         raise ValidationError('Write an object of name: value, e.g. {"auc": 0.91}.')
     return value

@@ -1,16 +1,15 @@
 """Addresses of the registry's pages. config/urls.py adds, under the same names, the pages
-that apps above compose: the catalog (`dataset_list`, search), the pages of a project and of a
-model version, with their stage and status changes (lifecycle)."""
+that apps above compose: the catalog (`dataset_list`, search), the dashboard with "my work", the
+pages of a project and of a model version, with their stage and status changes (lifecycle)."""
 
 from django.urls import path
 
 import config.web  # noqa: F401  (registers the path converters)
-from registry.views import dashboard, datasets, models, people, projects, roles, teams
+from registry.views import datasets, models, people, projects, roles, teams
 
 app_name = "registry"
 
 urlpatterns = [
-    path("", dashboard.dashboard, name="dashboard"),
     path("teams/", teams.team_list, name="team_list"),
     path("teams/new/", teams.team_create, name="team_create"),
     path("teams/<slug:slug>/", teams.team_detail, name="team_detail"),

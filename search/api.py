@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -11,6 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api import ApiView, error_responses
+from registry import selectors
+from registry.api import serializers as s
+from registry.api.views import datasets as dataset_views
+from registry.api.views import models as model_views
 from search import engine
 from search.kinds import KINDS
 
@@ -111,3 +116,139 @@ class SearchView(ApiView):
             "results": SearchHitSerializer(results.hits, many=True).data,
             "facets": facets, "suggestions": results.suggestions,
         })
+
+
+# --- /api/v1/datasets/?q= and /api/v1/models/?q=: the registry's lists, searched ------------
+# Without `q` these are the registry's own lists (filters, ordering, pagination). With `q` the
+# rows are found, ranked and paged by `engine.search`, the catalog's engine: the same first page
+# as the catalog (/datasets/?q=) or the search page (/search/?type=model&q=) for the same query,
+# typo tolerance included, the permission rule in every statement. The list's filters become
+# facet filters of the index where they are one, and otherwise narrow the documents by a
+# subquery on the filtered list. `ordering` may be name or -updated_at (else relevance).
+SEARCH_ORDERINGS = {"name": "name", "-updated_at": "updated"}
+
+
+class _Ranked:
+    """One page of engine hits as the sequence DRF's paginator slices: the page the request
+    asks for is searched once, and count() is the engine's total."""
+
+    def __init__(self, search: Any, page: int, page_size: int, rows: Any) -> None:
+        self.search, self.page_size, self.rows = search, page_size, rows
+        self.page, self.results = page, search(page)
+
+    def count(self) -> int:
+        return self.results.total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        page = index.start // self.page_size + 1
+        if page != self.page:  # ?page=last
+            self.page, self.results = page, self.search(page)
+        return self.rows([hit.object_id for hit in self.results.hits])
+
+
+class _Searched:
+    kind: str
+
+    def search_filters(self, data: dict[str, Any]) -> tuple[dict[str, list[str]], list[str]]:
+        """The facet filters of the engine, and the names of the other filters given."""
+        raise NotImplementedError
+
+    def search_rows(self, ids: list[int]) -> list:
+        raise NotImplementedError
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        q = request.query_params.get("q", "")
+        if not q.strip():
+            return super().list(request, *args, **kwargs)
+        filterset = self.filterset_class(request.query_params, queryset=self.get_queryset(),
+                                         request=request)
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        data = {k: v for k, v in filterset.form.cleaned_data.items()
+                if k != "q" and v not in (None, "", [])}
+        facets, others = self.search_filters(data)
+        among = None
+        if others:  # filters the index has no facet for: the filtered list, as a subquery
+            narrowed = self.filterset_class({k: request.query_params[k] for k in others},
+                                            queryset=self.get_queryset(), request=request)
+            among = narrowed.qs.values("pk")
+        ordering = request.query_params.get("ordering", "")
+        if ordering and ordering not in SEARCH_ORDERINGS:
+            raise serializers.ValidationError({"ordering": [
+                f"With q, order by one of: {', '.join(SEARCH_ORDERINGS)} (or relevance, the default)."]})
+        sort = SEARCH_ORDERINGS.get(ordering, "relevance")
+        paginator = self.paginator
+        page_size = paginator.get_page_size(request)
+        try:
+            page = int(request.query_params.get(paginator.page_query_param, 1))
+        except ValueError:
+            page = 1
+
+        def search(number: int) -> engine.SearchResults:
+            return engine.search(user=request.user, q=q, types=[self.kind], filters=facets,
+                                 sort=sort, page=max(1, number), page_size=page_size,
+                                 facets=False, among=among, detail=False)
+
+        rows = paginator.paginate_queryset(_Ranked(search, page, page_size, self.search_rows),
+                                           request, view=self)
+        return paginator.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+
+SEARCHED_LIST = ("With `q`: found, ranked and paged by the search engine, as {ui} shows them "
+                 "(name matches first, then by relevance; typos corrected on PostgreSQL); "
+                 "`ordering` may then be name or -updated_at, and `count` stops at the search's "
+                 "count cap. Without `q`: every {kind} you may see, filtered and ordered.")
+
+
+class DatasetList(_Searched, dataset_views.DatasetList):
+    kind = "dataset"
+
+    @extend_schema(description=SEARCHED_LIST.format(ui="the catalog (/datasets/?q=)", kind="dataset"))
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def search_filters(self, data: dict[str, Any]) -> tuple[dict[str, list[str]], list[str]]:
+        facets = {"team": [data["team"].slug]} if "team" in data else {}
+        for name in ("tag", "sensitivity"):
+            if name in data:
+                facets[name] = [data[name]]
+        for name in ("format", "license"):
+            if name in data:
+                facets[name] = [data[name].lower()]
+        if "contains_pii" in data:
+            facets["pii"] = ["yes" if data["contains_pii"] else "no"]
+        return facets, []
+
+    def search_rows(self, ids: list[int]) -> list:
+        # the list's rows without its DISTINCT (only its tag filter joins, and that is a facet)
+        rows = selectors.dataset_list(user=self.request.user).select_related("home_project")
+        found = {d.pk: d for d in rows.filter(pk__in=ids).order_by()}
+        return [found[pk] for pk in ids if pk in found]
+
+
+class ModelList(_Searched, model_views.ModelList):
+    kind = "model"
+
+    @extend_schema(description=SEARCHED_LIST.format(ui="the search page (/search/?type=model&q=)",
+                                                    kind="model"))
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def search_filters(self, data: dict[str, Any]) -> tuple[dict[str, list[str]], list[str]]:
+        facets = {"framework": [data["framework"].lower()]} if "framework" in data else {}
+        return facets, [name for name in data if name != "framework"]
+
+    def search_rows(self, ids: list[int]) -> list:
+        found = {row["id"]: row for row in self.get_queryset().filter(pk__in=ids).values(
+            "id", *s.ModelOut.ROW)}
+        return [found[pk] for pk in ids if pk in found]
+
+
+# served under the registry's API names (config/urls.py): the lists of the registry, searched
+registry_api = [
+    path("datasets/", DatasetList.as_view(), name="dataset_list"),
+    path("models/", ModelList.as_view(), name="model_list"),
+]

@@ -15,6 +15,7 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
 )
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
     Case,
@@ -32,7 +33,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Substr
 
 from search.kinds import MARK_END, MARK_START
-from search.models import SearchTerm
+from search.models import SearchDocument, SearchTerm
 
 SNIPPET_CHARS = 240
 TRIGRAM_MIN_LENGTH = 4
@@ -85,19 +86,29 @@ class PostgresBackend:
             max_words=28, min_words=10, max_fragments=2, fragment_delimiter=" … ",
         )
 
-    def correct(self, q: str, threshold: str = MATCH_THRESHOLD) -> str | None:
+    def correct(self, q: str, visible: QuerySet, threshold: str = MATCH_THRESHOLD) -> str | None:
         """Each word of `q` replaced by the closest word of the titles' vocabulary (pg_trgm
-        similarity, trigram index on SearchTerm); None when some word has no close one or
-        nothing changed. One statement, on a table of words, not of documents."""
+        similarity, trigram index on SearchTerm) that is in the title of a document of
+        `visible` (what the reader may see: the vocabulary holds the words of private titles
+        too, and a correction must not spell one); None when some word has no close one or
+        nothing changed. One statement, on a table of words, each candidate checked through
+        the title index."""
         words = [w.lower() for w in re.findall(r"[^\W_]+", q)][:8]
         if '"' in q or not any(len(w) >= TRIGRAM_MIN_LENGTH for w in words):
+            return None
+        seen = visible.extra(where=[  # noqa: S610 - no input in it: the candidate's own column
+            f"{SearchDocument._meta.db_table}.title_vector @@ plainto_tsquery('english', t.word)"])
+        try:
+            seen_sql, seen_params = seen.values("id").query.sql_with_params()
+        except EmptyResultSet:  # nobody signed in: nothing is visible
             return None
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [threshold])
             cursor.execute(
                 "SELECT DISTINCT ON (w) w, t.word FROM unnest(%s::text[]) AS w "
                 f"JOIN {SearchTerm._meta.db_table} t ON t.word %% w "
-                "ORDER BY w, similarity(t.word, w) DESC, t.word", [words])
+                f"WHERE EXISTS ({seen_sql}) "
+                "ORDER BY w, similarity(t.word, w) DESC, t.word", [words, *seen_params])
             best = dict(cursor.fetchall())
         best.update({w: w for w in words if len(w) < TRIGRAM_MIN_LENGTH})
         if any(w not in best for w in words):
@@ -106,9 +117,9 @@ class PostgresBackend:
         return corrected if corrected != " ".join(words) else None
 
     def suggest(self, docs: QuerySet, q: str) -> list[str]:
-        """A corrected query, offered only if the user can see something it finds (the
-        vocabulary holds words of private titles too)."""
-        corrected = self.correct(q, SUGGESTION_THRESHOLD)
+        """A corrected query from the words of titles the user may see, offered only if it
+        finds something they may see."""
+        corrected = self.correct(q, docs, SUGGESTION_THRESHOLD)
         if corrected and docs.filter(self.match(corrected)).exists():
             return [corrected]
         return []
@@ -158,7 +169,7 @@ class SqliteFtsBackend:
     def title_match(self, q: str) -> Q | None:
         return None  # bm25 weighs the title tenfold instead
 
-    def correct(self, q: str) -> str | None:
+    def correct(self, q: str, visible: QuerySet) -> str | None:
         return None
 
     def match(self, q: str, prefix: str = "") -> Q:
@@ -190,7 +201,7 @@ class LikeBackend:
     def title_match(self, q: str) -> Q | None:
         return None
 
-    def correct(self, q: str) -> str | None:
+    def correct(self, q: str, visible: QuerySet) -> str | None:
         return None
 
     def match(self, q: str, prefix: str = "") -> Q:

@@ -11,7 +11,9 @@ nothing tries the word corrected from the titles' vocabulary; no hits give a did
 With neither: counts come from SearchFacetCount (pre-aggregated per visibility bucket) plus
 an exact count of what the user sees only through a grant, and the page walks an index.
 Permissions are part of every WHERE clause (`registry.permissions`), so no count reveals a
-hidden object.
+hidden object, and typo corrections take only words of titles the user may see. The registry
+API's searched lists (`search.api`) call `search` too, so they give the catalog's first page.
+A search first indexes what its own transaction wrote (`search.index.flush`).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from registry import selectors
 from registry.models import Dataset, Project, Visibility
 from registry.permissions import User
 from registry.visibility import document_grant_parts
+from search import index
 from search.backends import Plain, get_backend
 from search.kinds import KINDS, MARK_END, MARK_START
 from search.models import SearchDocument, SearchFacet, SearchFacetCount
@@ -167,6 +170,7 @@ def matching(user: User, *, q: str = "", types: Iterable[str] = (),
              filters: Mapping[str, list[str]] | None = None) -> QuerySet[SearchDocument]:
     """The documents `user` may see that match, unranked and uncapped (callers add what
     they need)."""
+    index.flush()  # this transaction's own writes first
     docs = SearchDocument.objects.visible_to(user)
     docs = docs.filter(_conditions(q, filters or {}))
     types = list(types)
@@ -309,12 +313,14 @@ FIELDS = ("id", "kind", "object_id", "slug", "title", "url", "updated_at")
 
 
 def _page(docs: QuerySet, q: str, sort: str, start: int, page_size: int, *,
-          candidates: _Candidates | None = None, plain: bool = False) -> list[dict]:
+          candidates: _Candidates | None = None, plain: bool = False,
+          detail: bool = True) -> list[dict]:
     """One page of hits. Relevance takes the page from the ranked candidates and reads only
     those rows (with their snippets); the other orders run over every match, through the
     (kind, title) and (kind, updated) indexes."""
     backend = get_backend()
-    snippet = backend.snippet(q, plain) if q else Plain()
+    snippet = (backend.snippet(q, plain) if q else Plain()) if detail else Value(
+        "", output_field=TextField())
     if q and sort == "relevance":
         chosen = candidates.rows[start:start + page_size]
         rows = {r["id"]: r for r in SearchDocument.objects.filter(id__in=[c[0] for c in chosen])
@@ -336,22 +342,30 @@ def _page_facets(ids: list[int]) -> dict[int, dict[str, list[tuple[str, str]]]]:
 
 def search(*, user: User, q: str = "", types: Iterable[str] = (),
            filters: Mapping[str, Iterable[str]] | None = None, sort: str = "relevance",
-           page: int = 1, page_size: int = PAGE_SIZE, facets: bool | None = None) -> SearchResults:
+           page: int = 1, page_size: int = PAGE_SIZE, facets: bool | None = None,
+           among: QuerySet | None = None, detail: bool = True) -> SearchResults:
     """Search what `user` may see. Raises ValidationError naming the bad parameter.
+
+    `among`: ids (a values("pk") queryset) the objects must be among, for filters the index
+    has no facet for (the registry API's list filters); with one type only. `detail=False`:
+    hits without snippets or facets (a caller that shows its own rows).
 
     Facet counts are computed for the dataset catalog (types == ["dataset"]) unless
     `facets` says otherwise. With a query or a filter, kind and facet counts stop at
     `count_cap()` (`capped` says so); with neither they are exact, from SearchFacetCount."""
     q, types, clean_filters = _clean(q, types, filters, sort, page)
+    index.flush()  # this transaction's own writes first
     with_facets = types == ["dataset"] if facets is None else facets
     backend = get_backend()
     cap = count_cap()
     docs = SearchDocument.objects.visible_to(user)
     typed = docs.filter(kind__in=types) if types else docs
+    if among is not None:
+        typed = typed.filter(object_id__in=among)
     candidates: _Candidates | None = None
     asked, plain = q, False
     facet_rows: list[dict] = []
-    if not q and not clean_filters:
+    if not q and not clean_filters and among is None:
         counted = _bucket_counts(user, types, ["kind", *(CATALOG_FACETS if with_facets else [])])
         kind_counts = {r["value"]: r["n"] for r in counted if r["facet"] == "kind" and r["n"]}
         facet_rows = [r for r in counted if r["kind"] == "dataset" and r["facet"] != "kind"]
@@ -361,11 +375,12 @@ def search(*, user: User, q: str = "", types: Iterable[str] = (),
         candidates = _candidates(typed, q, clean_filters, cap, ranked=ranked, with_keys=with_facets)
         if q and not candidates.rows and backend.fuzzy and len(q.split()) == 1:
             # nothing by full text: a misspelt name still finds its object
-            corrected = backend.correct(q)
+            corrected = backend.correct(q, typed)  # words of titles the user may see
             if corrected:
-                candidates = _candidates(typed, q, clean_filters, cap, ranked=ranked,
-                                         with_keys=with_facets, title_words=corrected)
-                q, plain = corrected, True
+                found = _candidates(typed, q, clean_filters, cap, ranked=ranked,
+                                    with_keys=with_facets, title_words=corrected)
+                if found.rows:
+                    candidates, q, plain = found, corrected, True
         kind_counts = dict(Counter(row[1] for row in candidates.rows))
         capped = candidates.capped
         if with_facets:
@@ -378,8 +393,9 @@ def search(*, user: User, q: str = "", types: Iterable[str] = (),
             _conditions(q if not plain else "", clean_filters))
         if plain and sort != "relevance":
             where = where.filter(backend.title_words(q))
-        rows = _page(where, q, sort, start, page_size, candidates=candidates, plain=plain)
-    page_facets = _page_facets([r["id"] for r in rows]) if rows else {}
+        rows = _page(where, q, sort, start, page_size, candidates=candidates, plain=plain,
+                     detail=detail)
+    page_facets = _page_facets([r["id"] for r in rows]) if rows and detail else {}
     hits = [Hit(kind=r["kind"], kind_label=KINDS[r["kind"]].label, object_id=r["object_id"],
                 slug=r["slug"], title=r["title"], url=r["url"], snippet=highlight(r["snippet"]),
                 rank=r.get("rank"), updated_at=r["updated_at"], facets=page_facets.get(r["id"], {}))

@@ -46,6 +46,7 @@ class Entry:
     columns_text: str = ""
     body: str = ""
     scope_project_id: int | None = None
+    scope_visibility: str = ""  # of the scope project, when the builder has it at hand
     owner_team_id: int | None = None
     facets: list[tuple[str, str, str]] = field(default_factory=list)  # (facet, value, label)
 
@@ -80,7 +81,7 @@ def _project_entry(project: Project) -> Entry:
         updated_at=project.updated_at,
         tags_text=f"{project.team.name} {project.get_stage_display()}",
         description=project.summary,
-        scope_project_id=project.pk,
+        scope_project_id=project.pk, scope_visibility=project.visibility,
         facets=[("stage", project.stage, project.get_stage_display()),
                 ("team", project.team.slug, project.team.name)],
     )
@@ -118,6 +119,7 @@ def _dataset_entry(dataset: Dataset) -> Entry:
         # snake_case names are split so "customer_id" is found by "customer"
         columns_text=" ".join(f"{c} {c.replace('_', ' ')}" if "_" in c else c for c in columns),
         scope_project_id=dataset.home_project_id,
+        scope_visibility=dataset.home_project.visibility if dataset.home_project_id else "",
         owner_team_id=dataset.team_id,
         facets=facets,
     )
@@ -130,7 +132,7 @@ def _model_entry(model: MLModel) -> Entry:
         tags_text=f"{model.task} {model.framework}",
         description=model.description,
         body=model.project.name,
-        scope_project_id=model.project_id,
+        scope_project_id=model.project_id, scope_visibility=model.project.visibility,
         facets=[("task", model.task.lower(), model.task)]
         + ([("framework", model.framework.lower(), model.framework)] if model.framework else []),
     )
@@ -140,7 +142,7 @@ def register_registry_kinds() -> None:
     register("project", label="Project", model=Project,
              queryset=lambda: Project.objects.select_related("team"), build=_project_entry)
     register("dataset", label="Dataset", model=Dataset,
-             queryset=lambda: Dataset.objects.select_related("team").prefetch_related(
+             queryset=lambda: Dataset.objects.select_related("team", "home_project").prefetch_related(
                  "tags", "columns", "projects"),
              build=_dataset_entry)
     register("model", label="Model", model=MLModel,
@@ -175,6 +177,7 @@ def _page_entry(page: Model) -> Entry:
         tags_text=" ".join(name.replace("-", " ") for name in tags),
         body=page_text(page.html),
         scope_project_id=space.project_id,  # pages follow their project's visibility only
+        scope_visibility=space.project.visibility if space.project_id else "",
         facets=facets,
     )
 

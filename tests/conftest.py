@@ -33,6 +33,50 @@ def pytest_collection_modifyitems(config, items):
                 reason="needs Redis: run with REDIS_URL=redis://... (CI does)"))
 
 
+@pytest.fixture(autouse=True)
+def _commit_hooks_run_as_in_production(monkeypatch):
+    """A test's writes are nested in its own atomic blocks, so `transaction.on_commit` hooks (the
+    search index is written by one) would wait for a commit that never comes. Run them as
+    production does: at once for a write outside any block the code opened (autocommit), and
+    when the outermost block the code opened closes without error (its commit)."""
+    from django.db import transaction
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    def only_test_blocks(connection) -> bool:
+        return all(block._from_testcase for block in connection.atomic_blocks)
+
+    original_on_commit = BaseDatabaseWrapper.on_commit
+
+    def on_commit(self, func, robust=False):
+        if self.in_atomic_block and only_test_blocks(self) and not self.needs_rollback:
+            func()
+        else:
+            original_on_commit(self, func, robust)
+
+    original_exit = transaction.Atomic.__exit__
+
+    def exit(self, exc_type, exc_value, traceback):
+        connection = transaction.get_connection(self.using)
+        result = original_exit(self, exc_type, exc_value, traceback)
+        if (exc_type is None and not self._from_testcase and connection.in_atomic_block
+                and only_test_blocks(connection) and not connection.needs_rollback):
+            hooks, connection.run_on_commit = connection.run_on_commit, []
+            for _, func, _ in hooks:
+                func()
+        return result
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit)
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate counters live in the cache: each test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def team(db):
     return TeamFactory(slug="risk", name="Risk")

@@ -34,6 +34,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import ApiToken
 from lifecycle.models import ActionItem, Sprint
+from notifications.models import Notification
 from registry.models import (
     Dataset,
     DatasetVersion,
@@ -44,6 +45,7 @@ from registry.models import (
     RoleAssignment,
     Team,
 )
+from webhooks.models import Subscription
 from wiki.models import Page, Space, Template
 
 EXCLUDED_PREFIXES = ("api/", "admin/")
@@ -72,6 +74,15 @@ NOT_PAGES: dict[str, str] = {
     "registry:caveat_resolve": POST_ONLY,
     "registry:role_assign": POST_ONLY,
     "registry:role_unassign": POST_ONLY,
+    "notifications:read": POST_ONLY,
+    "monitoring:record_add": POST_ONLY,
+    "monitoring:drift_resolve": POST_ONLY,
+    "notifications:read_all": POST_ONLY,
+    "webhooks:ping": POST_ONLY,
+    "webhooks:toggle": POST_ONLY,
+    "webhooks:delete": POST_ONLY,
+    "webhooks:redeliver": POST_ONLY,
+    "integrations:unmapped_map": POST_ONLY,
 }
 
 
@@ -95,6 +106,7 @@ class DemoObjects:
     role_assignment: RoleAssignment
     token: ApiToken | None  # None: the token routes are filled with a pk that matches nothing
     gate_stage: str  # a stage whose gate checklist `project` shows
+    webhook: Subscription  # the team's webhook, with a delivery
 
 
 def demo_objects(username: str = "demo") -> DemoObjects:
@@ -131,6 +143,7 @@ def demo_objects(username: str = "demo") -> DemoObjects:
         role_assignment=RoleAssignment.objects.filter(project=project).order_by("pk").first(),
         token=ApiToken.objects.filter(user=person).order_by("pk").first(),
         gate_stage="retired",
+        webhook=Subscription.objects.filter(team=project.team).order_by("pk").first(),
     )
 
 
@@ -142,6 +155,13 @@ def _sprint(o: DemoObjects) -> dict:
     return {"slug": o.project.slug, "number": o.sprint.number}
 
 
+def _notification_pk(o: DemoObjects) -> int:
+    """One of the person's notifications (the demo seeds some), or a pk that matches nothing."""
+    return Notification.objects.filter(recipient=o.person).values_list("pk", flat=True).first() or 0
+def _hook(o: DemoObjects) -> dict:
+    return {"slug": o.team.slug, "pk": o.webhook.pk}
+
+
 def _reset_link(o: DemoObjects) -> dict:
     return {"uidb64": urlsafe_base64_encode(force_bytes(o.person.pk)),
             "token": default_token_generator.make_token(o.person)}
@@ -150,8 +170,15 @@ def _reset_link(o: DemoObjects) -> dict:
 # URL name -> the keyword arguments of each URL to visit (several for a route that serves
 # several kinds of object).
 PARAMETERS: dict[str, Callable[[DemoObjects], list[dict]]] = {
+    "notifications:read": lambda o: [{"pk": _notification_pk(o)}],
+    "monitoring:record_add": lambda o: [{"slug": o.model.slug, "number": o.model_version.number}],
+    # the demo's drift is on fraud-scorer v3: a pk that matches nothing on the version walked
+    "monitoring:drift_resolve": lambda o: [{"slug": o.model.slug, "number": o.model_version.number,
+                                            "pk": 0}],
     "password_reset_confirm": lambda o: [_reset_link(o)],
     "accounts:token_revoke": lambda o: [{"pk": o.token.pk if o.token else 0}],
+    # the demo has no unmapped OpenLineage dataset: a pk that matches nothing
+    "integrations:unmapped_map": lambda o: [{"pk": 0}],
     "lifecycle:action_item_update": lambda o: [{"pk": o.action_item.pk}],
     "lifecycle:gate_checklist": lambda o: [{"slug": o.project.slug, "stage": o.gate_stage}],
     "lifecycle:sprint_list": lambda o: [{"slug": o.project.slug}],
@@ -203,10 +230,18 @@ PARAMETERS: dict[str, Callable[[DemoObjects], list[dict]]] = {
     "registry:model_version_alias": lambda o: [{"slug": o.model.slug,
                                                 "number": o.model_version.number}],
     "registry:model_alias_remove": lambda o: [{"slug": o.model.slug, "alias": "champion"}],
+    "registry:model_version_audit": lambda o: [{"slug": o.model.slug,
+                                                "number": o.model_version.number}],
     "registry:role_assign": lambda o: [{"kind": "project", "slug": o.project.slug},
                                        {"kind": "dataset", "slug": o.dataset.slug},
                                        {"kind": "model", "slug": o.model.slug}],
     "registry:role_unassign": lambda o: [{"pk": o.role_assignment.pk}],
+    "webhooks:list": lambda o: [{"slug": o.team.slug}],
+    "webhooks:detail": lambda o: [_hook(o)],
+    "webhooks:ping": lambda o: [_hook(o)],
+    "webhooks:toggle": lambda o: [_hook(o)],
+    "webhooks:delete": lambda o: [_hook(o)],
+    "webhooks:redeliver": lambda o: [{**_hook(o), "delivery": o.webhook.deliveries.first().pk}],
     "registry:activity_list": lambda o: [{"kind": "project", "slug": o.project.slug},
                                          {"kind": "dataset", "slug": o.dataset.slug},
                                          {"kind": "model", "slug": o.model.slug}],

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
 
-OUR_APPS = {"registry", "wiki", "lifecycle", "accounts", "search"}
+OUR_APPS = {"registry", "wiki", "lifecycle", "accounts", "search", "integrations"}
 
 
 def test_every_model_of_ours_is_in_the_admin():

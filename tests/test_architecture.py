@@ -2,10 +2,14 @@
 taken from another app.
 
     config (settings, web and API plumbing)
+    jobs (the outbox: every app enqueues background work by task name)
     registry
     wiki, accounts
+    monitoring (records and drift events; a drift opens a wiki page)
     lifecycle
     search
+    integrations (other tools: OpenLineage, MLflow)
+    notifications (told of what every app below does, through the outbox)
 
 An app imports only apps on lower floors (and `config`'s plumbing); `config/urls.py`,
 `config/wsgi.py` and `config/celery.py` are the composition root and see every app. Every
@@ -20,7 +24,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = {"config": 0, "registry": 1, "wiki": 2, "accounts": 2, "lifecycle": 3, "search": 4}
+FLOORS = {"config": 0, "jobs": 0.5, "registry": 1, "wiki": 2, "accounts": 2, "webhooks": 2,
+          "monitoring": 2.5, "lifecycle": 3, "search": 4, "integrations": 5, "notifications": 5}
 COMPOSITION_ROOT = {"config.urls", "config.wsgi", "config.celery"}
 
 

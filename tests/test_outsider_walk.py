@@ -26,6 +26,7 @@ from accounts.services import api_token_create
 from lifecycle.models import Sprint
 from registry.models import Dataset, DatasetColumn, MLModel, Person, Project, RoleAssignment
 from tests.routes import demo_objects, ui_routes
+from webhooks.models import Subscription
 from wiki.models import Page
 
 pytestmark = [pytest.mark.django_db]
@@ -184,6 +185,7 @@ def _fill(path: str, private: Private) -> str:
     fails the walk (give it a filler here)."""
     project, model, page = private.project, private.model, private.page
     revision = page.revisions.order_by("number").first()
+    hook = Subscription.objects.filter(team=project.team).order_by("pk").first()
     fillers = {
         ("projects", "slug"): project.slug, ("datasets", "slug"): private.dataset.slug,
         ("models", "slug"): model.slug, ("teams", "slug"): project.team.slug,
@@ -197,6 +199,7 @@ def _fill(path: str, private: Private) -> str:
         ("people", "username"): "amara", ("templates", "kind"): "model-card",
         ("aliases", "alias"): "champion",
         ("caveats", "id"): private.dataset.versions.order_by("pk").first().caveats.get().pk,
+        ("webhooks", "id"): hook.pk, ("deliveries", "delivery"): hook.deliveries.first().pk,
     }
     parts = path.split("/")
     for index, part in enumerate(parts):

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from config.exceptions import ApplicationError
+from jobs.outbox import enqueue
 from registry.models import ModelVersion, Person, Project, Team
 from registry.services import activity_record, activity_ref, tags_from
 from wiki import permissions
 from wiki.conformance import missing_sections_in
 from wiki.links import lookup, refs_in
-from wiki.markdown import render_markdown
+from wiki.markdown import check_markdown, render_markdown
 from wiki.merge import line_diff, merge3
 from wiki.models import DOC_FIELDS, Page, PageLink, PageRevision, Space, Template
 from wiki.refs import DocRef, Documented, resolve, space_key, space_owner
@@ -59,7 +60,9 @@ class SaveResult:
 
 
 def _clean_body(body: str) -> str:
+    """The body with unix line ends; refused (naming "body") past the markdown limits."""
     body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
+    check_markdown(body)
     return body.rstrip() + "\n" if body.strip() else ""
 
 
@@ -207,6 +210,7 @@ def page_create(
         _rebuild_links(earlier)
     activity_record(actor=by, verb="created page", target=page,
                     changes={"template": [None, template.name]} if template else {})
+    enqueue("notifications.page_saved", page_id=page.pk, revision=page.revision)  # mentions, gates
     return page
 
 
@@ -318,6 +322,7 @@ def page_update(
     _rebuild_links(locked)
     activity_record(actor=by, verb="merged and saved page" if merged.merged_with else "edited page",
                     target=locked, changes=changes)
+    enqueue("notifications.page_saved", page_id=locked.pk, revision=locked.revision)
     return SaveResult(page=locked, merged_with=merged.merged_with)
 
 
@@ -379,6 +384,7 @@ def page_revert(*, page: Page, number: int, by: Person) -> Page:
     _rebuild_links(locked)
     activity_record(actor=by, verb="reverted page", target=locked,
                     changes={"revision": [base, number]})
+    enqueue("notifications.page_saved", page_id=locked.pk, revision=locked.revision)
     return locked
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,14 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from config.exceptions import ApplicationError
-from config.web import paginate, submit
+from config.web import over_rate, paginate, submit
 from registry import permissions as registry_permissions
 from registry import selectors as registry_selectors
 from wiki import permissions, selectors, services
 from wiki.conformance import conformance
 from wiki.forms import PageForm, TemplateForm, resolve_documents
 from wiki.links import resolve_links
-from wiki.markdown import render_markdown
+from wiki.markdown import check_markdown, render_markdown
 from wiki.merge import line_diff
 from wiki.models import Page, PageRevision, Space, Template
 from wiki.prefill import skeleton_for
@@ -33,6 +34,19 @@ def wiki_index(request: HttpRequest) -> HttpResponse:
     return render(request, "wiki/index.html", context)
 
 
+PREVIEW_REFUSED = "Too many previews in a row: wait a minute, then preview again."
+
+
+def _preview(request: HttpRequest, space: Space | None) -> str:
+    """The posted body as its page will show it; ValidationError past the markdown limits or
+    the reader's preview rate (settings.WIKI_PREVIEW_RATE)."""
+    body = request.POST.get("body", "")
+    check_markdown(body)
+    if over_rate(request, scope="wiki-preview", rate=settings.WIKI_PREVIEW_RATE):
+        raise ValidationError({"body": PREVIEW_REFUSED})
+    return resolve_links(render_markdown(body), user=request.user, space=space)
+
+
 @login_required
 @require_POST
 def preview(request: HttpRequest) -> HttpResponse:
@@ -41,8 +55,12 @@ def preview(request: HttpRequest) -> HttpResponse:
     key = request.POST.get("space", "")
     if key:
         space = services.space_open(key=key, user=request.user)
-    html = resolve_links(render_markdown(request.POST.get("body", "")), user=request.user,
-                         space=space)
+    try:
+        html = _preview(request, space)
+    except ValidationError as error:
+        message = error.messages[0]
+        return HttpResponse(message, status=429 if message == PREVIEW_REFUSED else 400,
+                            content_type="text/plain; charset=utf-8")
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
@@ -76,8 +94,11 @@ def _editor(request: HttpRequest, form: PageForm, space: Space, *, page: Page | 
             template: Template | None = None, status: int = 200, **extra: Any) -> HttpResponse:
     preview_html = None
     if request.method == "POST" and "preview" in request.POST:
-        preview_html = resolve_links(render_markdown(request.POST.get("body", "")),
-                                     user=request.user, space=space)
+        try:
+            preview_html = _preview(request, space)
+        except ValidationError as error:
+            form.add_error("body", error.messages)
+            status = 400
     context = {"form": form, "space": space, "page_obj": page, "template": template,
                "nav": "wiki", "preview_html": preview_html,
                "guide": template.required_sections if template else [], **extra}

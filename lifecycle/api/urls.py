@@ -19,6 +19,8 @@ urlpatterns = [
     path("models/<slug:slug>/versions/<number:number>/promotion/", views.Promotion.as_view(),
          name="model_version_promotion"),
     path("models/<slug:slug>/aliases/<slug:alias>/", views.AliasDetail.as_view(), name="model_alias"),
+    path("models/<slug:slug>/versions/<number:number>/audit/", views.ModelVersionAudit.as_view(),
+         name="model_version_audit"),
     path("projects/<slug:slug>/sprints/", views.SprintList.as_view(), name="sprint_list"),
     path(SPRINT, views.SprintDetail.as_view(), name="sprint_detail"),
     path(f"{SPRINT}retrospective/", views.Retrospective.as_view(), name="retrospective"),

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from config.api import READ_ERRORS, WRITE_ERRORS, ApiListView, ApiView, error_responses
 from config.exceptions import ApplicationError
-from lifecycle import gates, permissions, services
+from lifecycle import audit, gates, permissions, services
 from lifecycle.api import serializers as s
 from lifecycle.models import ActionItem, Approval, ReviewRequest, Sprint
 from registry import permissions as registry_permissions
@@ -146,6 +146,23 @@ class AliasDetail(ApiView):
         self._alias(model, alias)
         services.model_alias_remove(model=model, name=alias, by=request.user)
         return Response(status=204)
+class ModelVersionAudit(ApiView):
+    """The version's audit bundle (see lifecycle/audit.py), as a JSON download."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **READ_ERRORS},
+                   description="Who did what, when and on which data: dataset versions with "
+                               "checksums, code revision, metrics, every document as it read at "
+                               "each promotion (revision id and SHA-256 of its text) with the "
+                               "reviewers' decisions, every status change of the version and every "
+                               "stage change of its project, each with actor and time.")
+    def get(self, request: Request, slug: str, number: int) -> Response:
+        model = registry_permissions.get_model_for_user_or_404(request.user, slug)
+        version = get_object_or_404(model.versions.select_related("model__project__team",
+                                                                  "created_by", "trained_by"),
+                                    number=number)
+        response = Response(audit.bundle(version, reader=request.user))
+        response["Content-Disposition"] = f'inline; filename="{model.slug}-v{version.number}-audit.json"'
+        return response
 
 
 # --- approvals and review requests -------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from config.exceptions import ApplicationError
+from jobs.outbox import enqueue
 from lifecycle import permissions
 from lifecycle.models import Approval, ReviewRequest
 from registry.models import Person
@@ -46,6 +47,7 @@ def page_review(*, page: Page, revision: int, decision: str, by: Person, comment
     if approval.comment:
         changes["comment"] = [None, approval.comment]
     activity_record(actor=by, verb=verb, target=page, changes=changes)
+    enqueue("notifications.page_reviewed", approval_id=approval.pk)
     return approval
 
 
@@ -58,4 +60,5 @@ def review_request(*, page: Page, by: Person) -> ReviewRequest:
     request = ReviewRequest.objects.create(page=page, revision=page.revision, requested_by=by)
     activity_record(actor=by, verb="requested review", target=page,
                     changes={"revision": [None, page.revision]})
+    enqueue("notifications.review_requested", review_request_id=request.pk)
     return request

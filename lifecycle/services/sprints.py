@@ -12,6 +12,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
+from jobs.outbox import enqueue
 from lifecycle.models import ActionItem, Sprint
 from registry.models import Activity, Dataset, DatasetVersion, MLModel, ModelVersion, Person, Project
 from registry.services import activity_record, record_update, save_validated
@@ -119,6 +120,8 @@ def action_item_add(*, sprint: Sprint, text: str, by: Person, owner: Person | No
                       due_on=due_on, created_by=by)
     save_validated(item)
     activity_record(actor=by, verb="added action item", target=item)
+    if owner is not None:
+        enqueue("notifications.action_item_assigned", action_item_id=item.pk, by_id=by.pk)
     return item
 
 
@@ -126,4 +129,8 @@ def action_item_add(*, sprint: Sprint, text: str, by: Person, owner: Person | No
 def action_item_update(*, item: ActionItem, by: Person, **fields: Any) -> ActionItem:
     if "status" in fields and fields["status"] not in ActionItem.Status.values:
         raise ValidationError({"status": f"Unknown status {fields['status']!r}."})
-    return record_update(item, by=by, fields=fields)
+    owner_before = item.owner_id
+    item = record_update(item, by=by, fields=fields)
+    if item.owner_id is not None and item.owner_id != owner_before:
+        enqueue("notifications.action_item_assigned", action_item_id=item.pk, by_id=by.pk)
+    return item

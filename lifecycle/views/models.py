@@ -7,11 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from config.web import submit
-from lifecycle import gates, permissions, services
+from lifecycle import audit, gates, permissions, services
 from lifecycle.forms import AliasForm, ModelVersionStatusForm
+from monitoring import selectors as monitoring_selectors
+from monitoring.forms import MonitoringRecordForm
 from registry import permissions as registry_permissions
 from registry.views.models import model_version_context
 
@@ -26,7 +29,23 @@ def model_version_detail(request: HttpRequest, slug: str, number: int) -> HttpRe
     context["alias_form"] = AliasForm()
     context["promotion"] = gates.promotion_for_reader(gates.promotion_checklist(version), request.user)
     context["promotion_met"] = all(check.met for check in context["promotion"])
+    context["monitoring"] = {"charts": monitoring_selectors.version_charts(version=version),
+                             "drift": list(monitoring_selectors.open_drift(version=version)),
+                             "form": MonitoringRecordForm()}
     return render(request, "registry/model_version_detail.html", context)
+
+
+@login_required
+def model_version_audit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """The audit bundle as a printable page; the same bundle downloads as JSON from the API."""
+    model = registry_permissions.get_model_for_user_or_404(request.user, slug)
+    version = get_object_or_404(model.versions.select_related("model__project__team",
+                                                              "created_by", "trained_by"),
+                                number=number)
+    return render(request, "lifecycle/audit.html", {
+        "model": model, "version": version, "bundle": audit.bundle(version, reader=request.user),
+        "json_url": reverse("lifecycle-api:model_version_audit", args=[model.slug, version.number]),
+    })
 
 
 @login_required

@@ -1,7 +1,9 @@
 """/api/v1/ routes of the registry. Resources by slug; versions by label or number.
 
 A project's transitions and a version's detail (whose PATCH promotes it) are the lifecycle's
-routes (lifecycle/api/urls.py)."""
+routes (lifecycle/api/urls.py). The dataset and model lists (`datasets.DatasetList`,
+`models.ModelList`) are served by search, which answers their `?q=` with its engine
+(`search.api.registry_api`, composed under this namespace by config/urls.py)."""
 
 from django.urls import path
 
@@ -32,7 +34,6 @@ urlpatterns = [
     path("roles/<slug:slug>/", people.RoleDetail.as_view(), name="role_detail"),
     path("projects/", projects.ProjectList.as_view(), name="project_list"),
     path("projects/<slug:slug>/", projects.ProjectDetail.as_view(), name="project_detail"),
-    path("datasets/", datasets.DatasetList.as_view(), name="dataset_list"),
     path("datasets/<slug:slug>/", datasets.DatasetDetail.as_view(), name="dataset_detail"),
     path("datasets/<slug:slug>/columns/", datasets.DatasetColumns.as_view(), name="dataset_columns"),
     path("datasets/<slug:slug>/versions/", datasets.DatasetVersionList.as_view(),
@@ -43,7 +44,6 @@ urlpatterns = [
          name="caveat_list"),
     path("datasets/<slug:slug>/versions/<label:label>/caveats/<number:pk>/",
          datasets.CaveatDetail.as_view(), name="caveat_detail"),
-    path("models/", models.ModelList.as_view(), name="model_list"),
     path("models/<slug:slug>/", models.ModelDetail.as_view(), name="model_detail"),
     path("model-versions/", models.ModelVersionSearchList.as_view(), name="model_version_search"),
     path("models/<slug:slug>/versions/", models.ModelVersionList.as_view(), name="model_version_list"),

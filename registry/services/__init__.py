@@ -28,6 +28,7 @@ from registry.services.models import (
     model_create,
     model_update,
     model_version_add,
+    model_version_lineage_add,
     model_version_register,
     model_version_update,
 )
@@ -42,7 +43,7 @@ __all__ = [
     "dataset_columns_set", "dataset_create", "dataset_update", "dataset_version_add",
     "dataset_version_register",
     "model_create", "model_update", "model_version_add", "model_version_update",
-    "model_version_register",
+    "model_version_register", "model_version_lineage_add",
     "person_update",
     "project_create", "project_update",
     "role_assign", "role_create", "role_unassign",

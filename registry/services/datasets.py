@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jobs.outbox import enqueue
 from registry.models import Dataset, DatasetColumn, DatasetVersion, Person, Team
 from registry.services.common import activity_record, record_update, save_validated, tags_from
 
@@ -86,6 +87,7 @@ def dataset_version_add(
     save_validated(version)
     Dataset.objects.filter(pk=dataset.pk).update(updated_at=timezone.now())
     activity_record(actor=by, verb="added version", target=version)
+    enqueue("notifications.version_added", dataset_version_id=version.pk)  # pages gone stale
     return version
 
 

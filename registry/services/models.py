@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from config.exceptions import ApplicationError
+from jobs.outbox import enqueue
 from registry.metadata import clean_metrics, clean_params, clean_tags
 from registry.models import (
     DatasetVersion,
@@ -78,6 +79,7 @@ def model_version_add(
     activity_record(actor=by, verb="added version", target=version,
                     changes={"lineage": [None, [activity_ref(dv, note=use) for dv, use in lineage]]}
                     if lineage else {})
+    enqueue("notifications.version_added", model_version_id=version.pk)  # pages gone stale
     return version
 
 
@@ -187,3 +189,17 @@ def model_version_register(
     version = model_version_add(model=model, by=by, **fields)
     idempotent_remember(by=by, scope=scope, key=idempotency_key, obj=version)
     return version, True
+@transaction.atomic
+def model_version_lineage_add(
+    *, version: ModelVersion, lineage: Sequence[tuple[DatasetVersion, str]], by: Person,
+) -> list[tuple[DatasetVersion, str]]:
+    """Add dataset versions a registered version used (reported after it was registered, e.g.
+    by an OpenLineage run). Links it already has are skipped; returns the ones added."""
+    have = set(version.lineage.values_list("dataset_version_id", "use"))
+    new = list(dict.fromkeys((dv, use) for dv, use in lineage if (dv.pk, use) not in have))
+    if not new:
+        return []
+    _lineage_add(version, new)
+    activity_record(actor=by, verb="added lineage", target=version,
+                    changes={"lineage": [None, [activity_ref(dv, note=use) for dv, use in new]]})
+    return new

@@ -13,30 +13,6 @@ from wiki.models import Page
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def browser_of(browser, live_server):
-    """A browser of its own for each person, signed in; all closed when the test ends (so no
-    request of theirs reaches the live server after its database is gone)."""
-    contexts = []
-
-    def browser_of(username: str):
-        context = browser.new_context(base_url=live_server.url)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto("/accounts/login/")
-        assert_accessible(page)
-        page.fill("#id_username", username)
-        page.fill("#id_password", "pw")
-        page.click("button[type=submit]")
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
-        return page
-
-    yield browser_of
-    for context in contexts:
-        context.close()
-
-
 def test_two_people_edit_the_same_page_and_neither_edit_is_lost(browser_of, lead, member, project,
                                                                 write):
     doc = write("project-charter", project, by=member,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -109,7 +110,8 @@ class PageSaveOut(PageDetailOut):
 
 class _PageFieldsIn(InputSerializer):
     title = serializers.CharField(max_length=200)
-    body = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False, max_length=500_000)
+    body = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False,
+                                 max_length=settings.WIKI_PAGE_MAX_CHARS)
     summary = serializers.CharField(max_length=300, allow_blank=True, required=False, default="",
                              help_text="What this change is about.")
     parent = serializers.CharField(max_length=120, allow_null=True, allow_blank=True, required=False,
@@ -138,7 +140,7 @@ class PageCreateIn(_PageFieldsIn):
     slug = serializers.CharField(max_length=120, required=False, validators=[slug_validator],
                                  help_text="Made from the title when left out.")
     body = serializers.CharField(allow_blank=True, required=False, default="", trim_whitespace=False,
-                          max_length=500_000)
+                          max_length=settings.WIKI_PAGE_MAX_CHARS)
     template = serializers.SlugRelatedField(slug_field="kind", queryset=Template.objects.all(),
                                             required=False, allow_null=True,
                                             help_text="Kind of the template the page follows.")
@@ -227,7 +229,7 @@ class _TemplateFieldsIn(InputSerializer):
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
     body = serializers.CharField(allow_blank=True, required=False, default="", trim_whitespace=False,
-                          max_length=200_000)
+                          max_length=settings.WIKI_PAGE_MAX_CHARS)
     required_sections = serializers.ListField(child=serializers.CharField(max_length=200), required=False,
                                               default=list, max_length=100)
 
@@ -250,6 +252,7 @@ class TemplateUpdateIn(_TemplateFieldsIn):
                       "builtin": "Built-in templates come with Almanac."}
     name = serializers.CharField(max_length=120, required=False)
     description = serializers.CharField(max_length=300, allow_blank=True, required=False)
-    body = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False, max_length=200_000)
+    body = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False,
+                                 max_length=settings.WIKI_PAGE_MAX_CHARS)
     required_sections = serializers.ListField(child=serializers.CharField(max_length=200), required=False,
                                               max_length=100)

@@ -44,12 +44,17 @@ class ModelList(ApiListView):
     def paginate_queryset(self, queryset: QuerySet[MLModel]) -> list[dict[str, Any]] | None:
         # a page as dicts of what a row shows: model and project instances would cost the
         # model search twice as much to build as the rest of the page
-        rows = super().paginate_queryset(queryset.values(*s.ModelOut.ROW))
-        if rows is not None:
-            maps = selectors.alias_maps(row["pk"] for row in rows)  # one query for the page
-            for row in rows:
+        return super().paginate_queryset(queryset.values(*s.ModelOut.ROW))
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        # each row's aliases, one query for the page (rows from the list or from search)
+        rows = args[0] if args and isinstance(args[0], list) else []
+        wanted = [row for row in rows if isinstance(row, dict) and "alias_map" not in row]
+        if wanted:
+            maps = selectors.alias_maps(row["pk"] for row in wanted)
+            for row in wanted:
                 row["alias_map"] = maps[row["pk"]]
-        return rows
+        return super().get_serializer(*args, **kwargs)
 
     @extend_schema(request=s.ModelCreateIn, responses={201: s.ModelOut, **error_responses(400, 401, 403)})
     def post(self, request: Request) -> Response:

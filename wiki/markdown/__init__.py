@@ -11,12 +11,16 @@ dataset:slug</span>`, holding only what the author wrote. `wiki.links.resolve_li
 them into links per viewer at view time (a regex over the stored HTML plus one query per
 kind of target), so markdown never runs on view and nothing about an invisible object
 (its name, status or URL) is ever in the stored HTML or the response.
+
+Rendering is bounded in time and depth, and `check_markdown` refuses what it does not take:
+see `wiki.markdown.limits`.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from itertools import islice
 
 import markdown
 import nh3
@@ -27,6 +31,14 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+
+from wiki.markdown.limits import (  # noqa: F401 (check_markdown, MAX_LINE_CHARS: the module's API)
+    MAX_HIGHLIGHTED_BLOCKS,
+    MAX_LINE_CHARS,
+    BoundedWork,
+    cap_nesting,
+    check_markdown,
+)
 
 WIKILINK_RE = r"\[\[([^\[\]\n|]{1,200})\]\]"
 HEADING_ID_PREFIX = "h-"
@@ -119,15 +131,22 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def _markdown() -> markdown.Markdown:
+_CODE_BLOCK = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})|\n\n(?: {4}|\t)", re.MULTILINE)
+
+
+def _markdown(text: str) -> markdown.Markdown:
+    # Fences open and close: two matches a block. Counting stops once past the limit.
+    blocks = sum(1 for _ in islice(_CODE_BLOCK.finditer(text), 2 * MAX_HIGHLIGHTED_BLOCKS + 1))
     return markdown.Markdown(
         extensions=[
             TableExtension(use_align_attribute=True),
             "fenced_code",
-            CodeHiliteExtension(css_class="highlight", guess_lang=False, use_pygments=True),
+            CodeHiliteExtension(css_class="highlight", guess_lang=False,
+                                use_pygments=blocks <= 2 * MAX_HIGHLIGHTED_BLOCKS),
             TocExtension(slugify=_heading_slug, toc_depth="2-4"),
             "sane_lists",
             AlmanacExtension(),
+            BoundedWork(),
         ],
         output_format="html",
     )
@@ -147,4 +166,4 @@ def sanitize_html(html: str) -> str:
 
 def render_markdown(text: str) -> str:
     """Markdown to sanitized HTML; see the module docstring for wiki links."""
-    return sanitize_html(_markdown().convert(text or ""))
+    return sanitize_html(cap_nesting(_markdown(text or "").convert(text or "")))

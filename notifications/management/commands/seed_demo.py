@@ -1,7 +1,7 @@
 """`manage.py seed_demo`: a realistic demo instance. Idempotent: a second run changes nothing.
 
-It lives in the top-most app because the demo spans all three: the registry's assets, the
-wiki's pages, and the lifecycle that ties them together.
+It lives in the top-most app because the demo spans them all: the registry's assets, the
+wiki's pages, the lifecycle that ties them together, monitoring and notifications.
 """
 
 from typing import Any
@@ -11,12 +11,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from lifecycle.demo import seed_lifecycle_demo
+from notifications.demo import seed_loop_demo
 from registry.demo import DEMO_PASSWORD, is_seeded, seed_registry
+from webhooks.demo import seed_webhooks_demo
 from wiki.demo import seed_wiki_demo
 
 
 class Command(BaseCommand):
-    help = "Load a realistic demo: registry, wiki pages, lifecycle history, and the demo/demo user."
+    help = ("Load a realistic demo: registry, wiki pages, lifecycle history, monitoring and "
+            "notifications, and the demo/demo user.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true",
@@ -36,6 +39,8 @@ class Command(BaseCommand):
                 seeded = seed_registry()
                 seed_wiki_demo()
                 seed_lifecycle_demo(seeded)
+                seed_webhooks_demo()
+                seed_loop_demo(seeded)
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Sign in as demo / {DEMO_PASSWORD} "
                           f"(every demo person uses the same password, e.g. ivan, a Reviewer)")
