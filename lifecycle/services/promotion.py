@@ -15,6 +15,9 @@ from registry.models import MLModel, ModelAlias, ModelVersion, Person, slug_vali
 from registry.services import activity_record, activity_ref
 
 PRODUCTION = ModelVersion.Status.PRODUCTION
+# one verb for every status change (webhooks and the audit bundle read it); a promotion's
+# `changes` name the version it replaced, and the archived one's the version that replaced it
+STATUS_CHANGED = "changed status"
 
 
 def _lock_model(model: MLModel) -> None:
@@ -47,7 +50,7 @@ def model_version_set_status(*, version: ModelVersion, status: str, by: Person) 
         if replaced is not None:
             replaced.status = ModelVersion.Status.ARCHIVED
             replaced.save(update_fields=["status"])
-            activity_record(actor=by, verb="archived", target=replaced,
+            activity_record(actor=by, verb=STATUS_CHANGED, target=replaced,
                             changes={"status": [PRODUCTION, ModelVersion.Status.ARCHIVED],
                                      "replaced_by": [None, activity_ref(version)]})
     before = version.status
@@ -62,7 +65,7 @@ def model_version_set_status(*, version: ModelVersion, status: str, by: Person) 
     changes: dict = {"status": [before, status]}
     if replaced is not None:
         changes["replaced"] = [activity_ref(replaced), None]
-    activity_record(actor=by, verb="promoted" if status == PRODUCTION else "changed status",
+    activity_record(actor=by, verb=STATUS_CHANGED,
                     target=version, changes=changes)
     return version
 

@@ -34,9 +34,11 @@ def test_promoting_archives_the_production_version_it_replaces_and_says_so(model
     v1.refresh_from_db()
     assert v1.status == "archived"
     assert list(model.versions.filter(status="production")) == [v2]
-    promoted = Activity.objects.filter(verb="promoted", target_id=v2.pk).get()
+    [promoted] = [a for a in Activity.objects.filter(verb="changed status", target_id=v2.pk)
+                  if "replaced" in a.changes]
     assert promoted.changes["replaced"][0]["slug"] == f"{model.slug}@{v1.number}"
-    archived = Activity.objects.filter(verb="archived", target_id=v1.pk).get()
+    [archived] = [a for a in Activity.objects.filter(verb="changed status", target_id=v1.pk)
+                  if "replaced_by" in a.changes]
     assert archived.changes["replaced_by"][1]["slug"] == f"{model.slug}@{v2.number}"
 
 
