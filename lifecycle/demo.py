@@ -222,7 +222,7 @@ def _retrospective(sprint: Sprint, by: Person, went_well: str, lesson: str) -> N
 def seed_lifecycle_demo(seeded: Seeded) -> None:
     for slug, stage in seeded.stages.items():
         _walk(seeded.projects[slug], stage)
-    for version in seeded.production:
+    for version in [*seeded.replaced, *seeded.production]:  # a replaced one is archived by the next
         _walk_promotion(version, seeded)
     _registry_story()
     _sprints(seeded)

@@ -53,6 +53,8 @@ class Seeded:
     models: dict[str, MLModel]
     stages: dict[str, str] = field(default_factory=dict)
     production: list[ModelVersion] = field(default_factory=list)
+    # versions promoted before the production version of their model, which archives them
+    replaced: list[ModelVersion] = field(default_factory=list)
 
 
 def is_seeded() -> bool:
@@ -71,11 +73,14 @@ def seed_registry() -> Seeded:
     datasets = _datasets(teams, people, rng)
     projects = _projects(teams, datasets, people)
     production = _models(projects, datasets, people, rng)
+    live = {version.model_id: version for version in production}  # the last one of each model
+    replaced = [version for version in production if live[version.model_id] != version]
+    production = [version for version in production if live[version.model_id] == version]
     _roles(people, projects)
     return Seeded(people=people, projects=projects, datasets=datasets,
                   models={m.slug: m for m in MLModel.objects.all()},
                   stages={slug: stage for slug, _n, _t, stage, _v, _s in PROJECTS},
-                  production=production)
+                  production=production, replaced=replaced)
 
 
 def _people() -> dict[str, Person]:
