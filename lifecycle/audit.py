@@ -2,9 +2,11 @@
 
 Everything in it is read from records that are only ever appended to — the activity log,
 page revisions, approvals, stage transitions — and from the version's own fields: nothing is
-inferred. "Every document as it read at promotion time" is, for each page that documented the
-model, the version or its project, the page revision in force at the moment of the promotion
-(the newest revision saved before it), with the SHA-256 of its text."""
+inferred. Status and alias changes are the version's activity rows ("changed status", "set
+alias", "moved alias", "removed alias"). "Every document as it read at promotion time" is, for
+each page that documented the model, the version or its project, the page revision in force
+at the moment of the promotion (the newest revision saved before it), with the SHA-256 of its
+text."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lifecycle.models import Approval
-from registry.models import Activity, Dataset, Lineage, ModelVersion, Person, StageTransition
+from registry.models import Activity, Caveat, Dataset, Lineage, ModelVersion, Person, StageTransition
 from wiki.models import Page, PageRevision
 
 BUNDLE_FORMAT = "almanac.audit/1"
@@ -126,6 +128,15 @@ def bundle(version: ModelVersion, *, reader: Any) -> dict[str, Any]:
     lineage = (Lineage.objects.filter(model_version=version)
                .select_related("dataset_version__dataset", "dataset_version__created_by")
                .order_by("use", "pk"))
+    caveats: dict[int, list[dict[str, Any]]] = {}
+    for caveat in (Caveat.objects.filter(dataset_version__lineage__model_version=version)
+                   .select_related("raised_by", "resolved_by").distinct().order_by("created_at", "pk")):
+        caveats.setdefault(caveat.dataset_version_id, []).append({
+            "id": caveat.pk, "kind": caveat.kind, "text": caveat.text, "status": caveat.status,
+            "raised_by": _person(caveat.raised_by), "raised_at": _when(caveat.created_at),
+            "resolution": caveat.resolution, "resolved_by": _person(caveat.resolved_by),
+            "resolved_at": _when(caveat.resolved_at),
+        })
     visible_datasets = set(Dataset.objects.visible_to(reader).filter(
         pk__in=lineage.values("dataset_version__dataset")).values_list("pk", flat=True))
     datasets = []
@@ -138,7 +149,7 @@ def bundle(version: ModelVersion, *, reader: Any) -> dict[str, Any]:
             "use": row.use, "dataset": dv.dataset.slug, "name": dv.dataset.name,
             "version": dv.label, "checksum": dv.checksum, "location": dv.location,
             "row_count": dv.row_count, "registered_at": _when(dv.created_at),
-            "registered_by": _person(dv.created_by),
+            "registered_by": _person(dv.created_by), "caveats": caveats.get(dv.pk, []),
         })
 
     transitions = (StageTransition.objects.filter(project=project).select_related("actor")
@@ -153,7 +164,11 @@ def bundle(version: ModelVersion, *, reader: Any) -> dict[str, Any]:
             "registered_at": _when(version.created_at), "registered_by": _person(version.created_by),
             "trained_by": _person(version.trained_by), "code_revision": version.code_revision,
             "artifact_uri": version.artifact_uri, "metrics": version.metrics,
-            "notes": version.notes,
+            "params": version.params, "tags": version.tags, "run_id": version.run_id,
+            "source_uri": version.source_uri, "notes": version.notes,
+            "aliases": [{"alias": a.name, "serving": a.serving, "set_by": _person(a.updated_by),
+                         "at": _when(a.updated_at)}
+                        for a in version.aliases.select_related("updated_by").order_by("name")],
         },
         "datasets": datasets,
         "promotions": promotions,

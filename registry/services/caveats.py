@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from jobs.outbox import enqueue
 from registry import permissions
 from registry.models import Caveat, DatasetVersion, ModelVersion, Person
 from registry.services.common import activity_record, save_validated
@@ -42,6 +43,10 @@ def caveat_raise(*, dataset_version: DatasetVersion, kind: str, text: str, by: P
     activity_record(actor=by, verb=CAVEAT_RAISED, target=dataset_version, changes={
         "caveat": [None, {"id": caveat.pk, "kind": kind}],
         "affected_model_versions": [None, len(affected)]})
+    if affected:  # the owners of the model versions that use the data are told
+        enqueue("notifications.caveat_raised", dataset_version_id=dataset_version.pk,
+                summary=f"{caveat.get_kind_display()}: {caveat.text}"[:300],
+                caveat_key=f"caveat:{caveat.pk}", url=dataset_version.get_absolute_url())
     return caveat
 
 

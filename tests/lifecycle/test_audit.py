@@ -6,6 +6,7 @@ import hashlib
 import pytest
 
 from lifecycle import audit, services
+from registry import services as registry_services
 from registry.models import Lineage, Stage
 from tests.conftest import filled
 from tests.factories import DatasetVersionFactory, ModelVersionFactory
@@ -27,7 +28,8 @@ def promoted(project, model, member, reviewer, staff, write, private_dataset):
                                created_by=member)
     hidden = DatasetVersionFactory(dataset=private_dataset, label="secret-1", created_by=member)
     version = ModelVersionFactory(model=model, created_by=member, code_revision="9f1c2e7",
-                                  metrics={"auc": 0.91})
+                                  metrics={"auc": 0.91}, params={"max_depth": "6"},
+                                  run_id="run-42", source_uri="mlflow-artifacts:/42")
     Lineage.objects.create(model_version=version, dataset_version=dv, use="training")
     Lineage.objects.create(model_version=version, dataset_version=hidden, use="evaluation")
     card = page_create(space=space_for(project), title="Scorer card", by=member,
@@ -39,6 +41,9 @@ def promoted(project, model, member, reviewer, staff, write, private_dataset):
                                   override_reason="Charter on paper.")
     services.model_version_set_status(version=version, status="production", by=member)
     body_at_promotion = card.body
+    services.model_alias_set(model=model, name="champion", version=version, by=member)
+    registry_services.caveat_raise(dataset_version=dv, kind="bias", by=member,
+                                   text="Few customers over 70.")
     page_update(page=card, title=card.title, body=card.body + "\n\nEdited after.",
                 base_revision=card.revision, by=member)
     return version, card, review, body_at_promotion
@@ -53,12 +58,16 @@ def test_a_promotions_bundle_entry_by_entry(promoted, member, reviewer, project,
     assert bundle["version"]["code_revision"] == "9f1c2e7"
     assert bundle["version"]["metrics"] == {"auc": 0.91}
     assert bundle["version"]["registered_by"]["username"] == member.username
+    assert (bundle["version"]["params"], bundle["version"]["run_id"]) == ({"max_depth": "6"}, "run-42")
+    assert [a["alias"] for a in bundle["version"]["aliases"]] == ["champion"]
 
     by_use = {row["use"]: row for row in bundle["datasets"]}
     training, evaluation = by_use["training"], by_use["evaluation"]
     assert training == {**training, "use": "training", "name": "Card transactions",
                         "version": "2026.10", "checksum": "sha256:abc123", "row_count": 5000}
     assert evaluation["use"] == "evaluation"  # the member may see the private dataset too
+    [caveat] = training["caveats"]
+    assert (caveat["kind"], caveat["text"], caveat["status"]) == ("bias", "Few customers over 70.", "open")
 
     [promotion] = bundle["promotions"]
     assert promotion["actor"]["username"] == member.username
@@ -75,7 +84,8 @@ def test_a_promotions_bundle_entry_by_entry(promoted, member, reviewer, project,
     assert now["Scorer card"]["revision"] == 2
     assert now["Scorer card"]["sha256"] != documents["Scorer card"]["sha256"]
 
-    assert [e["verb"] for e in bundle["version_history"]][-1] == "changed status"
+    verbs = [e["verb"] for e in bundle["version_history"]]
+    assert verbs[-2:] == ["changed status", "set alias"]
     [stage] = bundle["stage_changes"]
     assert (stage["from"], stage["to"], stage["override_reason"]) == (
         "proposed", "data_discovery", "Charter on paper.")

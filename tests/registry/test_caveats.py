@@ -170,3 +170,14 @@ def test_the_written_out_caveat_matches_its_serializer(dataset_version, member):
     services.caveat_resolve(caveat=caveat, resolution="Fixed.", by=member)
     caveat.refresh_from_db()
     assert caveat_row(caveat) == CaveatOut(caveat).data
+
+
+def test_raising_a_caveat_tells_the_owners_of_the_models_that_use_the_data(trained, dataset_version,
+                                                                           member, lead, outsider):
+    from notifications.models import Notification
+
+    raise_bias(dataset_version, lead)
+    told = Notification.objects.filter(kind="caveat_raised")
+    assert {n.recipient.username for n in told} >= {"member"}
+    assert "outsider" not in {n.recipient.username for n in told}
+    assert all("Under-represents customers over 70." in n.text for n in told)
