@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.choices import CallableChoiceIterator
 
 from config.input import check_json, depth_refused
 from registry.models import (
@@ -158,6 +159,21 @@ class ModelForm(forms.ModelForm):
             self.fields["slug"].disabled = True
 
 
+def lineage_choices(dataset_versions: Any, project: Any = None) -> list[tuple[str, list]]:
+    """The lineage picker's choices: one group per dataset (the project's datasets first, then
+    by name), its versions newest first, each with its date and row count."""
+    linked = set(project.datasets.values_list("pk", flat=True)) if project is not None else set()
+    groups: dict[int, tuple[Any, list]] = {}
+    for dv in dataset_versions.select_related("dataset").order_by("-released_on", "-created_at", "-pk"):
+        facts = [f"{dv.released_on:%Y-%m-%d}" if dv.released_on else "",
+                 f"{dv.row_count:,} rows" if dv.row_count is not None else ""]
+        label = " · ".join([dv.label, *[fact for fact in facts if fact]])
+        groups.setdefault(dv.dataset_id, (dv.dataset, []))[1].append((dv.pk, label))
+    ordered = sorted(groups.values(), key=lambda group: (group[0].pk not in linked, group[0].name.lower()))
+    return [(dataset.name + (" (this project's)" if dataset.pk in linked else ""), versions)
+            for dataset, versions in ordered]
+
+
 class ModelVersionForm(forms.Form):
     number = forms.IntegerField(min_value=1, required=False, help_text="Leave empty for the next number.")
     status = forms.ChoiceField(choices=ModelVersion.Status.choices, initial="candidate")
@@ -182,17 +198,19 @@ class ModelVersionForm(forms.Form):
     trained_by = forms.ModelChoiceField(Person.objects.filter(is_active=True), required=False)
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     training_data = forms.ModelMultipleChoiceField(
-        DatasetVersion.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
-    )
+        DatasetVersion.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Grouped by dataset, newest version first; the project's own datasets first.")
     evaluation_data = forms.ModelMultipleChoiceField(
-        DatasetVersion.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 6})
-    )
+        DatasetVersion.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Grouped by dataset, newest version first; the project's own datasets first.")
 
-    def __init__(self, *args: Any, dataset_versions: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, dataset_versions: Any, project: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # read when the form is drawn (not on a valid POST); validation still reads the queryset
+        grouped = CallableChoiceIterator(lambda: lineage_choices(dataset_versions, project))
         for name in ("training_data", "evaluation_data"):
             self.fields[name].queryset = dataset_versions
-            self.fields[name].label_from_instance = lambda dv: f"{dv.dataset.name} {dv.label}"
+            self.fields[name].widget.choices = grouped
 
     def clean_metrics(self) -> dict[str, Any]:
         return _json_object(self.cleaned_data["metrics"])

@@ -115,7 +115,7 @@ def model_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def model_version_add(request: HttpRequest, slug: str) -> HttpResponse:
     model = permissions.get_model_for_user_or_404(request.user, slug, write=True)
     dataset_versions = DatasetVersion.objects.visible_to(request.user).select_related("dataset")
-    form = ModelVersionForm(posted(request), dataset_versions=dataset_versions)
+    form = ModelVersionForm(posted(request), dataset_versions=dataset_versions, project=model.project)
     if request.method == "POST":
         def add() -> ModelVersion:
             data = {k: v for k, v in form.cleaned_data.items()

@@ -204,3 +204,23 @@ def test_sign_in_and_out(client, member):
     assert client.get("/").status_code == 200
     client.post("/accounts/logout/")
     assert client.get("/").status_code == 302
+
+
+def test_the_lineage_picker_groups_versions_by_dataset_with_the_projects_own_first(
+        client, member, team, project, model):
+    from datetime import date
+
+    from tests.factories import DatasetFactory, DatasetVersionFactory
+
+    own = DatasetFactory(team=team, name="Zebra transactions")
+    project.datasets.add(own)
+    other = DatasetFactory(team=team, name="Alpha weather")
+    DatasetVersionFactory(dataset=own, label="2026.09", released_on=date(2026, 9, 1), row_count=1200)
+    DatasetVersionFactory(dataset=own, label="2026.10", released_on=date(2026, 10, 1), row_count=1500)
+    DatasetVersionFactory(dataset=other, label="v1")
+    client.force_login(member)
+    html = client.get(f"/models/{model.slug}/versions/new/").content.decode()
+    assert html.count("<fieldset") >= 2 and "<legend>Training data" in html
+    # the project's dataset before the others, its newest version first, with its facts
+    assert html.index("Zebra transactions (this project&#x27;s)") < html.index("Alpha weather")
+    assert html.index("2026.10 · 2026-10-01 · 1,500 rows") < html.index("2026.09 · 2026-09-01 · 1,200 rows")
