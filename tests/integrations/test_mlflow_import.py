@@ -294,3 +294,27 @@ def test_aliases_and_tags_keep_almanacs_rules(mlflow, project, lead):
     third = _import(mlflow.url, "--project", "fraud")
     assert "0 refused" in third and "0 created" in third
     assert ModelAlias.objects.get(model=model, name="stable").version == two  # not the import's to remove
+
+
+@pytest.mark.django_db
+def test_moving_a_serving_alias_still_passes_the_gate(mlflow, project, lead):
+    name = f"{mlflow.prefix}-server"
+    mlflow.call("POST", "registered-models/create", {"name": name})
+    for n in (1, 2):
+        run = mlflow.run(mlflow.experiment, user="lead", metrics={}, params={}, commit="c")
+        mlflow.version(name, run, f"s3://models/server/{n}")
+    mlflow.call("POST", "registered-models/alias", {"name": name, "alias": "prod", "version": "1"})
+    _only_ours(mlflow)
+    _import(mlflow.url, "--project", "fraud")
+    model = MLModel.objects.get(name=name)
+    ModelAlias.objects.filter(model=model, name="prod").update(serving=True)  # a serving job reads it
+
+    mlflow.call("POST", "registered-models/alias", {"name": name, "alias": "prod", "version": "2"})
+    output = _import(mlflow.url, "--project", "fraud")
+
+    assert "1 refused" in output and f"{name}: alias prod=2 refused, kept pending: " in output
+    assert "cannot go to the serving alias “prod”: Model card" in output
+    prod = ModelAlias.objects.get(model=model, name="prod")
+    assert (prod.version.number, prod.serving) == (1, True)  # not moved past the gate
+    assert MlflowModelLink.objects.get(name=name).pending_aliases.keys() == {"prod"}
+    assert "1 refused" in _import(mlflow.url, "--project", "fraud")  # still named while refused
