@@ -68,6 +68,7 @@ class MlflowRun:
     params: dict[str, str] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
     inputs: tuple[DatasetInput, ...] = ()
+    experiment_id: str = ""
 
     @property
     def git_commit(self) -> str:
@@ -145,4 +146,4 @@ class MlflowReader:
             run_id=run_id, user=data.get("info", {}).get("user_id", "") or tags.get("mlflow.user", ""),
             metrics={m["key"]: m["value"] for m in run_data.get("metrics", [])},
             params={p["key"]: p.get("value", "") for p in run_data.get("params", [])},
-            tags=tags, inputs=inputs)
+            tags=tags, inputs=inputs, experiment_id=str(data.get("info", {}).get("experiment_id", "")))

@@ -82,6 +82,11 @@ class MlflowModelLink(models.Model):
     model = models.ForeignKey(MLModel, on_delete=models.CASCADE, related_name="+")
     tags = models.JSONField(default=dict, blank=True)
     aliases = models.JSONField(default=dict, blank=True, help_text="alias: version, as MLflow has them")
+    applied_aliases = models.JSONField(
+        default=dict, blank=True,
+        help_text="alias: version number, the Almanac aliases this import set (only those it removes).")
+    pending_aliases = models.JSONField(
+        default=dict, blank=True, help_text="alias: why Almanac refused it, as the last import found.")
     missing_since = models.DateTimeField(null=True, blank=True,
                                          help_text="When an import no longer found it in MLflow.")
     synced_at = models.DateTimeField(auto_now=True)

@@ -1,12 +1,18 @@
 """Import an MLflow tracking server's model registry into Almanac, as one person.
 
 Registered models become models (under `project` when new), their versions model versions
-with the source run's metrics, git commit and source; MLflow's stage becomes the status,
-through the lifecycle's gate (a refused promotion is kept as `pending_status` and reported,
-never forced). What the registry does not hold yet — tags, params, run id, source, aliases,
-dataset inputs — is kept on the link rows (MlflowModelLink, MlflowVersionLink). Idempotent:
-a second run changes nothing; something MLflow no longer has is marked `missing_since`,
-never deleted. Each model is one transaction, so an interrupted import keeps what it did."""
+with the source run's metrics, params, git commit, run id and run URL (`source_uri`), MLflow's
+tags on both (cut to registry.metadata's limits: a name Almanac refuses is skipped, a long value
+truncated, each noted in the summary). MLflow's stage becomes the status, through the
+lifecycle's gate (a refused promotion is kept as `pending_status` and reported, never forced).
+MLflow's aliases become Almanac aliases (not serving, unless someone made one serving in
+Almanac, which then passes the gate); one Almanac refuses is kept in `pending_aliases`, counted
+as refused and named; one removed in MLflow is removed in Almanac only when this import set it
+(`applied_aliases`). A tag, stage or alias changes Almanac only when it moved in MLflow, so what
+someone set in Almanac is not undone by an MLflow nobody touched. What MLflow says is also
+kept on the link rows (MlflowModelLink, MlflowVersionLink). Idempotent: a second run changes
+nothing; something MLflow no longer has is marked `missing_since`, never deleted. Each model
+is one transaction, so an interrupted import keeps what it did."""
 
 from __future__ import annotations
 
@@ -25,7 +31,18 @@ from integrations.models import MlflowModelLink, MlflowVersionLink
 from lifecycle import services as lifecycle
 from registry import permissions
 from registry import services as registry
-from registry.models import DatasetVersion, Lineage, Membership, MLModel, ModelVersion, Person, Project
+from registry.metadata import KEY, MAX_KEY_LENGTH, MAX_KEYS, MAX_VALUE_LENGTH
+from registry.models import (
+    DatasetVersion,
+    Lineage,
+    Membership,
+    MLModel,
+    ModelAlias,
+    ModelVersion,
+    Person,
+    Project,
+)
+from registry.services.common import record_update
 
 STATUS_OF_STAGE = {"None": ModelVersion.Status.CANDIDATE, "Staging": ModelVersion.Status.STAGING,
                    "Production": ModelVersion.Status.PRODUCTION, "Archived": ModelVersion.Status.ARCHIVED}
@@ -49,6 +66,33 @@ class ImportSummary:
             self.messages.append(message)
 
 
+def _within_limits(kind: str, values: dict[str, Any], label: str, summary: ImportSummary) -> dict[str, str]:
+    """MLflow's tags or params (strings) cut to the registry's limits, what was cut noted."""
+    kept: dict[str, str] = {}
+    notes = []
+    for key, value in sorted(values.items()):
+        if len(kept) >= MAX_KEYS:
+            notes.append(f"those past the first {MAX_KEYS} skipped")
+            break
+        if not key.strip() or len(key) > MAX_KEY_LENGTH or not KEY.match(key):
+            notes.append(f"{key[:60]!r} skipped (not a name Almanac accepts)")
+            continue
+        text = str(value).replace("\x00", "")
+        if len(text) > MAX_VALUE_LENGTH:
+            notes.append(f"{key} truncated to {MAX_VALUE_LENGTH} characters")
+            text = text[:MAX_VALUE_LENGTH]
+        kept[key] = text
+    if notes:
+        summary.messages.append(f"{label}: {kind}: " + "; ".join(notes) + ".")
+    return kept
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages) or "not valid"
+    return getattr(error, "message", "") or str(error) or "not allowed"
+
+
 def _model_for(mm: MlflowModel, link: MlflowModelLink | None, project: Project | None, by: Person,
                summary: ImportSummary) -> tuple[MLModel | None, str]:
     """The Almanac model of an MLflow model, created when new: (model, outcome)."""
@@ -60,6 +104,10 @@ def _model_for(mm: MlflowModel, link: MlflowModelLink | None, project: Project |
         # an empty description in MLflow does not wipe one written in Almanac
         changes = {key: value for key, value in {"description": mm.description}.items()
                    if value and getattr(model, key) != value}
+        if link is None or link.tags != mm.tags:  # tags moved in MLflow (or a first import)
+            tags = _within_limits("tags", mm.tags, mm.name, summary)
+            if tags != model.tags:
+                changes["tags"] = tags
         if changes:
             registry.model_update(model=model, by=by, **changes)
             return model, "updated"
@@ -74,7 +122,8 @@ def _model_for(mm: MlflowModel, link: MlflowModelLink | None, project: Project |
     model = registry.model_create(slug=slug, name=mm.name[:200], project=project, by=by,
                                   task=mm.tags.get("task", "")[:80] or "unspecified",
                                   framework=mm.tags.get("framework", "")[:80],
-                                  description=mm.description)
+                                  description=mm.description,
+                                  tags=_within_limits("tags", mm.tags, mm.name, summary))
     return model, "created"
 
 
@@ -92,6 +141,14 @@ def _lineage(run: MlflowRun | None, by: Person) -> list[tuple[DatasetVersion, st
         if version is not None:
             found.append((version, USES.get(item.context.lower(), Lineage.Use.TRAINING)))
     return found
+
+
+def _run_url(tracking_uri: str, run: MlflowRun | None) -> str:
+    """Where MLflow's UI shows the run."""
+    if run is None or not run.experiment_id:
+        return ""
+    url = f"{tracking_uri}/#/experiments/{run.experiment_id}/runs/{run.run_id}"
+    return url if len(url) <= 500 else ""
 
 
 def _set_status(version: ModelVersion, status: str, by: Person) -> str:
@@ -121,10 +178,24 @@ def _version(mv: MlflowVersion, run: MlflowRun | None, model: MLModel, link: Mlf
             model=model, number=mv.number, by=by, trained_by=trained_by,
             status=ModelVersion.Status.CANDIDATE if wanted == ModelVersion.Status.PRODUCTION else wanted,
             metrics=run.metrics if run else {}, code_revision=(run.git_commit if run else "")[:80],
-            artifact_uri=mv.source[:500], notes=mv.description, lineage=_lineage(run, by))
+            artifact_uri=mv.source[:500], notes=mv.description, lineage=_lineage(run, by),
+            tags=_within_limits("tags", mv.tags, label, summary),
+            params=_within_limits("params", run.params if run else {}, label, summary),
+            run_id=mv.run_id[:200], source_uri=_run_url(tracking_uri, run))
         outcome = "created"
-    elif link is None or any(getattr(link, key) != value for key, value in facts.items()):
-        outcome = "updated"
+    else:
+        if link is None or any(getattr(link, key) != value for key, value in facts.items()):
+            outcome = "updated"
+        if link is None or link.tags != mv.tags:  # tags moved in MLflow (or a first import)
+            tags = _within_limits("tags", mv.tags, label, summary)
+            if tags != version.tags:
+                registry.model_version_update(version=version, by=by, tags=tags)
+                outcome = "updated"
+        if not version.run_id and mv.run_id:  # registered before the registry held runs
+            record_update(version, by=by, fields={
+                "run_id": mv.run_id[:200], "source_uri": _run_url(tracking_uri, run),
+                "params": _within_limits("params", run.params if run else {}, label, summary)})
+            outcome = "updated"
     # MLflow's stage moves the status when it is new to Almanac or moved in MLflow (or was
     # refused before: the gate may pass now), so a status set in Almanac is not undone by a
     # stage nobody touched (in MLflow 3 most versions stay at "None")
@@ -211,8 +282,8 @@ def _import_model(mm: MlflowModel, versions: list[MlflowVersion], runs: dict[str
     facts = {"tags": mm.tags, "aliases": mm.aliases, "missing_since": None}
     if outcome == "unchanged" and (link is None or any(getattr(link, k) != v for k, v in facts.items())):
         outcome = "updated"
-    MlflowModelLink.objects.update_or_create(tracking_uri=tracking_uri, name=mm.name,
-                                             defaults={"model": model, **facts})
+    model_link, _ = MlflowModelLink.objects.update_or_create(tracking_uri=tracking_uri, name=mm.name,
+                                                             defaults={"model": model, **facts})
     summary.count(outcome)
     links = {link.version: link for link in MlflowVersionLink.objects.select_related("model_version").filter(
         tracking_uri=tracking_uri, name=mm.name)}
@@ -228,7 +299,53 @@ def _import_model(mm: MlflowModel, versions: list[MlflowVersion], runs: dict[str
         except (ValidationError, ApplicationError, PermissionDenied) as error:
             summary.count("refused", f"{mm.name} v{mv.version}: refused: "
                                      f"{getattr(error, 'message', '') or error}")
-    if mm.aliases:
-        summary.messages.append(
-            f"{mm.name}: aliases read, not applied yet (Almanac has no aliases before Part 8): "
-            + ", ".join(f"{alias}=v{version}" for alias, version in sorted(mm.aliases.items())))
+    _aliases(mm, model, model_link, by, summary)
+
+
+def _aliases(mm: MlflowModel, model: MLModel, link: MlflowModelLink, by: Person,
+             summary: ImportSummary) -> None:
+    """MLflow's aliases as Almanac aliases, through the lifecycle (see the module's docstring)."""
+    applied: dict[str, int] = dict(link.applied_aliases)
+    pending: dict[str, str] = {}
+    current = {a.name: a for a in ModelAlias.objects.filter(model=model).select_related("version")}
+    numbers = {name: int(v) for name, v in mm.aliases.items() if str(v).isdigit()}
+    versions = {v.number: v for v in model.versions.filter(number__in=set(numbers.values()))}
+    for name in sorted(mm.aliases):
+        number = numbers.get(name)
+        alias = current.get(name)
+        if number is not None and applied.get(name) == number:
+            continue  # not moved in MLflow since this import set it
+        if alias is not None and number is not None and alias.version.number == number:
+            continue  # Almanac already agrees (set there: not this import's to remove)
+        if number is None or number not in versions:
+            pending[name] = f"v{mm.aliases[name]} is not imported"
+        elif alias is not None and name not in applied:
+            pending[name] = f"Almanac's alias {name} (v{alias.version.number}) was set in Almanac"
+        else:
+            try:
+                with transaction.atomic():
+                    lifecycle.model_alias_set(model=model, name=name, version=versions[number], by=by)
+            except (ApplicationError, ValidationError, PermissionDenied) as error:
+                pending[name] = _reason(error)
+                continue
+            applied[name] = number
+            summary.messages.append(f"{mm.name}: alias {name} set to v{number}.")
+    for name, number in list(applied.items()):
+        if name in mm.aliases:
+            continue
+        alias = current.get(name)
+        if alias is not None and alias.version.number == number:  # not moved in Almanac since
+            try:
+                with transaction.atomic():
+                    lifecycle.model_alias_remove(model=model, name=name, by=by)
+            except (ApplicationError, ValidationError, PermissionDenied) as error:
+                pending[name] = f"not removed: {_reason(error)}"
+                continue
+            summary.messages.append(f"{mm.name}: alias {name} removed (gone from MLflow).")
+        del applied[name]
+    for name, why in sorted(pending.items()):
+        summary.count("refused", f"{mm.name}: alias {name}={mm.aliases.get(name, '-')} refused, "
+                                 f"kept pending: {why}")
+    if applied != link.applied_aliases or pending != link.pending_aliases:
+        link.applied_aliases, link.pending_aliases = applied, pending
+        link.save(update_fields=["applied_aliases", "pending_aliases", "synced_at"])

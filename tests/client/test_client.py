@@ -130,3 +130,54 @@ def test_an_openlineage_event_is_sent_through_the_client(almanac, member, datase
     assert answer["inputs"][0]["status"] == "created"
     assert answer["unknown_datasets"] == [{"namespace": "s3://lake", "name": "nobody-knows"}]
     assert DatasetVersion.objects.filter(dataset=dataset, label="2026-11-20T08:30:00Z").exists()
+
+
+def test_aliases_point_at_versions_and_a_serving_one_passes_the_gate(almanac, member, outsider, model,
+                                                                    private_model):
+    client = almanac(member)
+    for auc in (0.90, 0.93):
+        client.register_model_version("scorer", metrics={"auc": auc})
+
+    assert client.set_alias("scorer", "champion", 1)["version"] == 1
+    assert client.model_version("scorer", "@champion").number == 1
+    assert client.model_version("scorer", 1).aliases == ["champion"]
+    client.set_alias("scorer", "champion", 2)  # moved
+    assert client.model_version("scorer", "@champion").number == 2
+    with pytest.raises(Conflict):  # a candidate does not pass the promotion gate
+        client.set_alias("scorer", "prod", 2, serving=True)
+    with pytest.raises(BadRequest) as bad:
+        client.set_alias("scorer", "7", 2)
+    assert "not a number" in bad.value.body["errors"]["alias"][0]
+    with pytest.raises(Forbidden):  # seen, not theirs to change
+        almanac(outsider).set_alias("scorer", "champion", 1)
+    with pytest.raises(NotFound):  # hidden answers as unknown
+        almanac(outsider).set_alias("secret-model", "champion", 1)
+
+    client.delete_alias("scorer", "champion")
+    with pytest.raises(NotFound):
+        client.model_version("scorer", "@champion")
+
+
+def test_versions_are_searched_across_models_and_compared(almanac, member, model):
+    client = almanac(member)
+    client.register_model_version("scorer", metrics={"auc": 0.88}, params={"depth": 6},
+                                  tags={"team": "risk"}, run_id="run-1")
+    client.register_model_version("scorer", metrics={"auc": 0.93}, params={"depth": 8},
+                                  tags={"team": "growth"}, run_id="run-2",
+                                  source_uri="http://mlflow.example/#/runs/run-2")
+
+    assert [(v.number, v.run_id) for v in client.search_versions({"tag.team": "risk"}).results] == [
+        (1, "run-1")]
+    found = client.search_versions({"metric.auc__gte": 0.9}, model="scorer").results
+    assert [(v.number, v.params, v.source_uri) for v in found] == [
+        (2, {"depth": 8}, "http://mlflow.example/#/runs/run-2")]
+
+    compared = client.compare("scorer", [1, 2])
+    assert [v["number"] for v in compared["versions"]] == [1, 2]
+    assert compared["metrics"] == [{"name": "auc", "differs": True, "values": {"1": 0.88, "2": 0.93},
+                                    "deltas": {"1": 0.0, "2": 0.05}}]
+    assert [(p["name"], p["values"]) for p in compared["params"]] == [("depth", {"1": 6, "2": 8})]
+    assert [(t["name"], t["differs"]) for t in compared["tags"]] == [("team", True)]
+    with pytest.raises(BadRequest) as unknown:
+        client.compare("scorer", [1, 9])
+    assert unknown.value.body["errors"]["versions"] == ["Scorer has no version 9."]

@@ -23,7 +23,7 @@ from django.core.management import CommandError, call_command
 from integrations.mlflow import MlflowReader
 from integrations.models import MlflowModelLink, MlflowVersionLink
 from lifecycle import services as lifecycle
-from registry.models import Lineage, MLModel, ModelVersion
+from registry.models import Lineage, MLModel, ModelAlias, ModelVersion
 from tests.factories import DatasetVersionFactory
 
 
@@ -168,7 +168,13 @@ def test_importing_twice_duplicates_nothing_and_changes_update(mlflow, project, 
     assert (link.run_id, link.params, link.aliases, link.source) == (run_1, {"depth": "6"}, ["champion"],
                                                                      "s3://models/scorer/1")
     assert MlflowModelLink.objects.get(name=name).aliases == {"champion": "1"}
-    assert "champion=v1" in first
+    assert model.tags == {"task": "binary classification"}
+    assert (one.params, one.tags, one.run_id, two.params, two.run_id) == (
+        {"depth": "6"}, {}, run_1, {"depth": "8"}, run_2)
+    assert one.source_uri == f"{mlflow.url}/#/experiments/{mlflow.experiment}/runs/{run_1}"
+    champion = ModelAlias.objects.get(model=model, name="champion")
+    assert (champion.version, champion.serving) == (one, False)
+    assert f"{name}: alias champion set to v1." in first
 
     second = _import(mlflow.url, "--project", "fraud")
     assert "0 created, 0 updated, 3 unchanged, 0 refused, 0 marked missing" in second
@@ -185,6 +191,10 @@ def test_importing_twice_duplicates_nothing_and_changes_update(mlflow, project, 
     third = _import(mlflow.url, "--as", "lead")  # no project: nothing new to create
     assert "0 created, 2 updated, 0 unchanged, 0 refused, 1 marked missing" in third
     assert MlflowVersionLink.objects.get(name=name, version=2).tags == {"reviewed": "yes"}
+    assert ModelVersion.objects.get(pk=two.pk).tags == {"reviewed": "yes"}
+    assert not ModelAlias.objects.filter(model=model).exists()  # went with v1 in MLflow, set by the import
+    assert f"{name}: alias champion removed" in third
+    assert "0 created, 0 updated, 2 unchanged" in _import(mlflow.url, "--as", "lead")
     assert MLModel.objects.get(pk=model.pk).description == "Scores cards."
     assert ModelVersion.objects.filter(pk=one.pk).exists()  # marked, never deleted
     assert MlflowVersionLink.objects.get(name=name, version=1).missing_since is not None
@@ -239,3 +249,72 @@ def test_the_periodic_task_imports_when_a_server_is_set(mlflow, project, lead, s
     settings.MLFLOW_TRACKING_URI, settings.MLFLOW_IMPORT_PROJECT = mlflow.url, "fraud"
     assert mlflow_sync.apply().get()["created"] == 1
     assert MLModel.objects.get(name=name).project == project
+
+
+@pytest.mark.django_db
+def test_aliases_and_tags_keep_almanacs_rules(mlflow, project, lead):
+    name = f"{mlflow.prefix}-tagger"
+    long_key = "k" * 120
+    mlflow.call("POST", "registered-models/create", {"name": name, "tags": [
+        {"key": "owner", "value": "fraud team"}, {"key": long_key, "value": "dropped"}]})
+    for n in (1, 2):
+        run = mlflow.run(mlflow.experiment, user="lead", metrics={}, params={"notes": "n" * 700}, commit="c")
+        mlflow.version(name, run, f"s3://models/tagger/{n}")
+    mlflow.call("POST", "model-versions/set-tag", {"name": name, "version": "1", "key": "summary",
+                                                   "value": "s" * 600})
+    for alias, version in (("champion", "1"), ("challenger", "2")):
+        mlflow.call("POST", "registered-models/alias", {"name": name, "alias": alias, "version": version})
+    _only_ours(mlflow)
+
+    first = _import(mlflow.url, "--project", "fraud")
+
+    assert "3 created, 0 updated, 0 unchanged, 0 refused" in first
+    model = MLModel.objects.get(name=name)
+    one, two = model.versions.order_by("number")
+    assert model.tags == {"owner": "fraud team"} and f"{name}: tags: {long_key[:60]!r} skipped" in first
+    assert one.tags == {"summary": "s" * 500} and f"{name} v1: tags: summary truncated to 500" in first
+    assert one.params == {"notes": "n" * 500}
+    assert dict(ModelAlias.objects.filter(model=model).values_list("name", "version__number")) == {
+        "champion": 1, "challenger": 2}
+
+    lifecycle.model_alias_set(model=model, name="stable", version=two, by=lead)  # set in Almanac
+    mlflow.call("POST", "registered-models/alias", {"name": name, "alias": "stable", "version": "1"})
+    mlflow.call("DELETE", "registered-models/alias", {"name": name, "alias": "challenger"})
+    second = _import(mlflow.url, "--project", "fraud")
+
+    assert "1 refused" in second
+    assert f"{name}: alias stable=1 refused, kept pending: Almanac's alias stable (v2)" in second
+    assert f"{name}: alias challenger removed" in second
+    assert dict(ModelAlias.objects.filter(model=model).values_list("name", "version__number")) == {
+        "champion": 1, "stable": 2}
+    link = MlflowModelLink.objects.get(name=name)
+    assert (link.applied_aliases, list(link.pending_aliases)) == ({"champion": 1}, ["stable"])
+
+    mlflow.call("DELETE", "registered-models/alias", {"name": name, "alias": "stable"})
+    third = _import(mlflow.url, "--project", "fraud")
+    assert "0 refused" in third and "0 created" in third
+    assert ModelAlias.objects.get(model=model, name="stable").version == two  # not the import's to remove
+
+
+@pytest.mark.django_db
+def test_moving_a_serving_alias_still_passes_the_gate(mlflow, project, lead):
+    name = f"{mlflow.prefix}-server"
+    mlflow.call("POST", "registered-models/create", {"name": name})
+    for n in (1, 2):
+        run = mlflow.run(mlflow.experiment, user="lead", metrics={}, params={}, commit="c")
+        mlflow.version(name, run, f"s3://models/server/{n}")
+    mlflow.call("POST", "registered-models/alias", {"name": name, "alias": "prod", "version": "1"})
+    _only_ours(mlflow)
+    _import(mlflow.url, "--project", "fraud")
+    model = MLModel.objects.get(name=name)
+    ModelAlias.objects.filter(model=model, name="prod").update(serving=True)  # a serving job reads it
+
+    mlflow.call("POST", "registered-models/alias", {"name": name, "alias": "prod", "version": "2"})
+    output = _import(mlflow.url, "--project", "fraud")
+
+    assert "1 refused" in output and f"{name}: alias prod=2 refused, kept pending: " in output
+    assert "cannot go to the serving alias “prod”: Model card" in output
+    prod = ModelAlias.objects.get(model=model, name="prod")
+    assert (prod.version.number, prod.serving) == (1, True)  # not moved past the gate
+    assert MlflowModelLink.objects.get(name=name).pending_aliases.keys() == {"prod"}
+    assert "1 refused" in _import(mlflow.url, "--project", "fraud")  # still named while refused

@@ -52,7 +52,7 @@ class Command(BaseCommand):
             f"Imported from {tracking_uri} as {by.username} in {time.monotonic() - started:.1f} s: "
             f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged, "
             f"{summary.refused} refused, {summary.marked_missing} marked missing "
-            "(models and versions).")
+            "(models and versions; refused counts pending aliases too).")
 
     _bar_shown = False
 
