@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from config.exceptions import ApplicationError
 from jobs.outbox import enqueue
-from registry.models import ModelVersion, Person, Project, Team
+from registry.models import Person, Project, Team
 from registry.services import activity_record, activity_ref, tags_from
 from wiki import permissions
 from wiki.conformance import missing_sections_in
@@ -278,16 +278,19 @@ def _merge_sets(base: list | None, mine: list | None, current: list) -> list | N
     return sorted((set(current) - (base_set - mine_set)) | (mine_set - base_set))
 
 
-def _kept_hidden(page: Page, documents: Sequence[Documented], by: Person) -> list[Documented]:
-    """`documents` as `by` sent them, plus those the page documents that `by` cannot see: an
-    edit changes only the references its author can see."""
+def _kept_hidden(current: Sequence[Documented], documents: Sequence[Documented],
+                 by: Person) -> list[Documented]:
+    """`documents` as `by` sent them, plus those of `current` (what the page documents) that
+    `by` cannot see: an edit changes only the references its author can see. One query per
+    kind the page documents."""
     kept = list(documents)
-    for model_class, name in DOC_FIELDS.items():
-        current = getattr(page, name).all()
-        if model_class is ModelVersion:
-            current = current.select_related("model")
-        visible = set(current.visible_to(by).values_list("pk", flat=True))
-        kept += [obj for obj in current if obj.pk not in visible]
+    by_class: dict[type, list[Documented]] = {}
+    for obj in current:
+        by_class.setdefault(type(obj), []).append(obj)
+    for model_class, objects in by_class.items():
+        visible = set(model_class.objects.visible_to(by).filter(pk__in=[o.pk for o in objects])
+                      .values_list("pk", flat=True))
+        kept += [obj for obj in objects if obj.pk not in visible]
     return kept
 
 
@@ -306,13 +309,14 @@ def page_update(
     locked.space = page.space
     if locked.deleted_at is not None:
         raise ApplicationError("This page is in the trash; restore it before editing.")
-    mine = None if documents is None else [DocRef.of(d) for d in _kept_hidden(locked, documents, by)]
+    current = None if documents is None else _documented(locked)
+    mine = None if documents is None else [DocRef.of(d) for d in _kept_hidden(current, documents, by)]
     merged = page_merge(page=locked, title=title, body=body, base_revision=base_revision,
                         tags=tags, documents=mine)
     new_parent = locked.parent if parent is False else parent
     _validate_page(space=locked.space, title=merged.title, slug=locked.slug, parent=new_parent,
                    page=locked)
-    changes = _save_edit(locked, merged=merged, parent=new_parent, by=by)
+    changes = _save_edit(locked, merged=merged, parent=new_parent, by=by, documented=current)
     if not changes:
         return SaveResult(page=locked, changed=False)
     _add_revision(locked, by=by, summary=summary, base=base_revision,
@@ -326,9 +330,11 @@ def page_update(
     return SaveResult(page=locked, merged_with=merged.merged_with)
 
 
-def _save_edit(page: Page, *, merged: Merged, parent: Page | None, by: Person) -> dict[str, list]:
+def _save_edit(page: Page, *, merged: Merged, parent: Page | None, by: Person,
+               documented: Sequence[Documented] | None = None) -> dict[str, list]:
     """Apply a merged edit to the locked `page` (tags and documents are saved at once; the
-    caller saves the page and its revision); return what changed."""
+    caller saves the page and its revision); return what changed. `documented`: what the
+    page documents, when the caller has read it already."""
     changes: dict[str, list] = {}
     if merged.title != page.title:
         changes["title"] = [page.title, merged.title]
@@ -343,7 +349,7 @@ def _save_edit(page: Page, *, merged: Merged, parent: Page | None, by: Person) -
             page.tags.set(tags_from(merged.tags))
             changes["tags"] = [before, merged.tags]
     if merged.documents is not None:
-        before_docs = _documented(page)
+        before_docs = _documented(page) if documented is None else list(documented)
         if sorted(DocRef.of(d) for d in before_docs) != merged.documents:
             found = resolve(merged.documents, user=None)
             after_docs = [found[ref] for ref in merged.documents if ref in found]

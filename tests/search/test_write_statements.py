@@ -7,7 +7,9 @@ PostgreSQL locks the documents it replaces, one statement per batch; since Part 
 queues a notification task adds 4, its outbox row and its publication):
 
     write                                    before    after
-    page edit                                  68        39/40  (34 outside search: wiki's page_update)
+    page edit                                  68        32/33  (27 outside search, in page_update;
+                                                              it also unlinks the page's project;
+                                                              a body-only edit: 28)
     stage move                                 51/52     29/30  (28/29 + webhooks' subscribed teams)
     stage move, project uses 1 or 4 datasets   64/65     39/41
     model create                               20        17
@@ -33,7 +35,7 @@ from tests.factories import DatasetFactory
 # process (webhooks.services.subscribed_team_ids): counted here, as the content types are.
 # A write that queues background work (notifications) pays 4 for it: the outbox row, and its
 # claim, read and publication after commit.
-BUDGETS = {"page edit": 39 + 4, "stage move": 29, "model create": 17, "model version create": 16 + 4,
+BUDGETS = {"page edit": 32 + 4, "stage move": 29, "model create": 17, "model version create": 16 + 4,
            "dataset version create": 19 + 4}
 
 
