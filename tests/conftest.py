@@ -69,6 +69,38 @@ def _commit_hooks_run_as_in_production(monkeypatch):
     monkeypatch.setattr(transaction.Atomic, "__exit__", exit)
 
 
+def _transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server"))
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests (browser tests, races, a real worker) run in a database flushed
+    after each of them: put back the rows that data migrations install (roles, templates, gate
+    requirements), with the same functions, unless a serialized rollback already did."""
+    marker = request.node.get_closest_marker("django_db")
+    if not _transactional(request) or (marker and marker.kwargs.get("serialized_rollback")):
+        return  # not flushed, or put back from its serialized copy
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    if not (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    if Role.objects.exists():
+        return
+    # the functions write to the database their schema editor is connected to
+    editor = SimpleNamespace(connection=connection)
+    for module, function in [("registry.migrations.0002_default_roles", "add_roles"),
+                             ("wiki.migrations.0002_builtin_templates_and_global_space", "install"),
+                             ("lifecycle.migrations.0002_default_requirements", "add_defaults")]:
+        getattr(import_module(module), function)(apps, editor)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate counters live in the cache: each test starts with none spent."""

@@ -29,27 +29,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Browser tests run in flushed transactional databases: put back the rows that data
-    migrations install (roles, templates, gate requirements), with the same functions."""
-    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
-        return
-    from importlib import import_module
-    from types import SimpleNamespace
-
-    from django.apps import apps
-    from django.db import connection
-
-    request.getfixturevalue("transactional_db")
-    # the functions write to the database their schema editor is connected to
-    editor = SimpleNamespace(connection=connection)
-    for module, function in [("registry.migrations.0002_default_roles", "add_roles"),
-                             ("wiki.migrations.0002_builtin_templates_and_global_space", "install"),
-                             ("lifecycle.migrations.0002_default_requirements", "add_defaults")]:
-        getattr(import_module(module), function)(apps, editor)
-
-
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

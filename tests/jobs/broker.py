@@ -4,6 +4,7 @@ and start it without touching the shared one), and the app pointed at it."""
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
@@ -57,12 +58,20 @@ def broker(url: str) -> Iterator[None]:
     """Publish to `url` instead of running tasks in-process."""
     conf = celery_app.conf
     saved = {"broker_url": conf.broker_url, "task_always_eager": conf.task_always_eager}
+    # Celery's conf.broker_url prefers the CELERY_BROKER_URL environment variable (CI sets it)
+    # over what conf.update says: point both at `url`
+    saved_env = os.environ.get("CELERY_BROKER_URL")
     _reset_pools()
+    os.environ["CELERY_BROKER_URL"] = url
     conf.update(broker_url=url, task_always_eager=False)
     try:
         yield
     finally:
         _reset_pools()
+        if saved_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_env
         conf.update(**saved)
 
 

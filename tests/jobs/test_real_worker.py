@@ -29,7 +29,7 @@ from wiki.services import page_create, space_for
 
 # committed data (the worker reads it) and the built-in templates kept across the flushes
 pytestmark = [pytest.mark.postgres, pytest.mark.redis,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+              pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 

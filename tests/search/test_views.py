@@ -151,5 +151,7 @@ def test_search_pages_cost_a_bounded_number_of_queries(client, member, team, siz
                                                        django_assert_max_num_queries):
     _fill(team, member, size)
     client.force_login(member)
-    with django_assert_max_num_queries(12):
+    # the same at 3 and 30 datasets; one of them is the bell's unread count (every page has it),
+    # and a misspelt query on PostgreSQL pays for its correction
+    with django_assert_max_num_queries(13):
         assert client.get(url).status_code == 200
