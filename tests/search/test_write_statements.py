@@ -13,7 +13,7 @@ queues a notification task adds 4, its outbox row and its publication):
     stage move                                 51/52     29/30  (28/29 + webhooks' subscribed teams)
     stage move, project uses 1 or 4 datasets   64/65     39/41
     model create                               20        17
-    model version create                       15/17     16/17  (indexes nothing; PostgreSQL locks the model row)
+    model version create                       15/17     16/17  (indexes nothing; PG locks the model)
     dataset version create                     19        19     (indexes nothing)
 """
 
