@@ -14,6 +14,7 @@ from django.db.models import Exists, F, FloatField, Func, OuterRef, QuerySet, Te
 from django.forms.utils import ErrorList
 from django.http import QueryDict
 
+from config.filters import UtcIsoDateTimeFilter
 from registry.metadata import KEY, MAX_KEY_LENGTH
 from registry.models import DatasetVersion, Lineage, ModelAlias, ModelVersion
 
@@ -68,9 +69,9 @@ class ModelVersionSearch(django_filters.FilterSet):
     trained_on = django_filters.CharFilter(method="trained_on_filter", label="Trained on (dataset@version)")
     evaluated_on = django_filters.CharFilter(method="evaluated_on_filter",
                                              label="Evaluated on (dataset@version)")
-    registered_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte",
+    registered_after = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="gte",
                                                         label="Registered at or after")
-    registered_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt",
+    registered_before = UtcIsoDateTimeFilter(field_name="created_at", lookup_expr="lt",
                                                          label="Registered before")
     sort = django_filters.CharFilter(method="sort_by", label="Sort (e.g. -metric.auc)")
     # the page's two free fields, rewritten to tag.<key> and metric.<name>__<lookup> (`from_form`)

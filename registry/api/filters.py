@@ -8,6 +8,7 @@ import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 
+from config.filters import UtcIsoDateTimeFilter
 from registry.models import (
     Activity,
     Dataset,
@@ -38,7 +39,7 @@ class ActivityFilter(django_filters.FilterSet):
         method="filter_target", label="Slug of the target (a team, project, dataset or model)")
     actor = django_filters.CharFilter(field_name="actor__username", label="Username of the actor")
     verb = django_filters.CharFilter(field_name="verb")
-    since = django_filters.IsoDateTimeFilter(method="filter_since", label="Created at or after")
+    since = UtcIsoDateTimeFilter(method="filter_since", label="Created at or after")
 
     class Meta:
         model = Activity
