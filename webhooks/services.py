@@ -11,6 +11,7 @@ import logging
 import socket
 import urllib.error
 import urllib.request
+import uuid
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -102,10 +103,9 @@ def fan_out(activity: Activity) -> list[Delivery]:
     kind = events.event_of(activity)
     if kind is None:
         return []
-    if not subscribed_team_ids():
-        return []
-    team_id = events.team_of(activity)
-    if team_id not in subscribed_team_ids():
+    subscribed = subscribed_team_ids()
+    team_id = events.team_of(activity) if subscribed else None
+    if team_id not in subscribed:
         return []
     subscriptions = [s for s in Subscription.objects.filter(team_id=team_id, active=True)
                      if kind in s.events]
@@ -135,10 +135,9 @@ def redeliver(*, delivery: Delivery, by: Person) -> Delivery:
 
 
 def _queue(subscription: Subscription, kind: str, payload: dict[str, Any]) -> Delivery:
-    delivery = Delivery.objects.create(subscription=subscription, event=kind, payload=payload)
-    delivery.payload = {"delivery": str(delivery.uuid), **payload}
-    delivery.save(update_fields=["payload"])
-    return delivery
+    key = uuid.uuid4()  # also in the body, for receivers that drop duplicates
+    return Delivery.objects.create(subscription=subscription, event=kind, uuid=key,
+                                   payload={"delivery": str(key), **payload})
 
 
 # --- delivering ------------------------------------------------------------------------------
