@@ -3,8 +3,9 @@
     from jobs.outbox import enqueue
     enqueue("notifications.review_requested", review_request_id=request.pk)
 
-`enqueue` writes an `OutboxMessage` in the caller's transaction and publishes it after
-commit. Tasks are named, not imported, so an app enqueues work that a higher app runs without
+`enqueue` writes an `OutboxMessage` in the caller's transaction, already claimed by this
+process, and publishes it after commit: two statements, its INSERT and the UPDATE that marks it
+sent. A process that dies in between leaves the claim to expire; the relay then sends it. Tasks are named, not imported, so an app enqueues work that a higher app runs without
 importing it. With the broker down the request still succeeds at once (the publish fails fast
 and is logged); `relay` publishes what is left when the broker is back.
 """
@@ -32,9 +33,22 @@ def enqueue(task: str, *, countdown: int = 0, **kwargs: object) -> OutboxMessage
     """Run `task` with `kwargs` (ids and plain values) once the current transaction commits."""
     if not 0 <= countdown <= MAX_COUNTDOWN:
         raise ValueError(f"countdown must be between 0 and {MAX_COUNTDOWN} seconds")
-    message = OutboxMessage.objects.create(task=task, kwargs=kwargs, countdown=countdown)
-    transaction.on_commit(lambda: publish(message.pk), robust=True)
+    message = OutboxMessage.objects.create(task=task, kwargs=kwargs, countdown=countdown,
+                                           claimed_until=_claim_ends())
+    transaction.on_commit(lambda: _publish_own(message), robust=True)
     return message
+
+
+def _claim_ends():
+    return timezone.now() + timedelta(seconds=CLAIM_SECONDS)
+
+
+def _publish_own(message: OutboxMessage) -> bool:
+    """After commit, the message this process wrote and claimed; claimed again first if the
+    transaction outlasted the claim (the relay may have sent it meanwhile)."""
+    if message.claimed_until <= timezone.now():
+        return publish(message.pk)
+    return _send(message)
 
 
 def find_task(name: str) -> Task:
@@ -49,15 +63,18 @@ def claim(message_id: int) -> OutboxMessage | None:
     """Take the message for `CLAIM_SECONDS` unless it is published or someone else holds it."""
     now = timezone.now()
     taken = OutboxMessage.objects.filter(pk=message_id, published_at__isnull=True).exclude(
-        claimed_until__gt=now).update(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+        claimed_until__gt=now).update(claimed_until=_claim_ends())
     return OutboxMessage.objects.get(pk=message_id) if taken else None
 
 
 def publish(message_id: int) -> bool:
     """Send one message to the broker; True when it was sent (or already had been)."""
     message = claim(message_id)
-    if message is None:
-        return False
+    return False if message is None else _send(message)
+
+
+def _send(message: OutboxMessage) -> bool:
+    """Hand a claimed message to the broker and mark it sent, or release it with its error."""
     try:
         task = find_task(message.task)
         # retry=False: with the broker down, fail now and leave the message to the relay

@@ -6,6 +6,7 @@ import time
 import pytest
 import redis
 from django.db import transaction
+from django.utils import timezone
 
 from jobs import outbox
 from jobs.models import OutboxMessage
@@ -21,6 +22,53 @@ def test_work_is_published_once_the_request_commits(db):
         assert OutboxMessage.objects.get(pk=message.pk).published_at is None
     message.refresh_from_db()
     assert message.published_at is not None and message.attempts == 1
+
+
+@pytest.fixture
+def hooks_held(monkeypatch):
+    """The commit hooks of `enqueue`, held back: the writer has not run them (yet, or ever)."""
+    held = []
+    monkeypatch.setattr(outbox.transaction, "on_commit", lambda func, robust=False: held.append(func))
+    return held
+
+
+def test_a_relay_running_before_the_commit_hook_leaves_the_message_to_it(db, hooks_held):
+    message = outbox.enqueue(HARMLESS, project_id=0)
+    callbacks = hooks_held
+    assert outbox.relay() == (0, 1)  # claimed by the request that wrote it: not sent twice
+    callbacks[0]()
+    message.refresh_from_db()
+    assert message.published_at is not None and message.attempts == 1
+
+
+def test_a_message_whose_writer_died_before_publishing_is_sent_by_the_relay(db, hooks_held):
+    message = outbox.enqueue(HARMLESS, project_id=0)  # the process dies before its hook runs
+    assert outbox.relay() == (0, 1)
+    OutboxMessage.objects.filter(pk=message.pk).update(claimed_until=timezone.now())  # the claim ran out
+    assert outbox.relay() == (1, 0)
+
+
+def test_a_writer_whose_transaction_outlasted_its_claim_does_not_send_what_the_relay_sent(
+        db, hooks_held):
+    message = outbox.enqueue(HARMLESS, project_id=0)
+    callbacks = hooks_held
+    OutboxMessage.objects.filter(pk=message.pk).update(claimed_until=timezone.now())
+    assert outbox.relay() == (1, 0)
+    message.claimed_until = timezone.now()  # what the writer holds: its claim, run out
+    callbacks[0]()
+    assert OutboxMessage.objects.get(pk=message.pk).attempts == 1  # sent once, by the relay
+
+
+def test_publishing_after_commit_costs_one_statement(db, hooks_held, monkeypatch,
+                                                    django_assert_num_queries):
+    sent = []
+    monkeypatch.setattr(outbox, "find_task", lambda name: type(
+        "Broker", (), {"apply_async": lambda self, **options: sent.append(options)})())
+    message = outbox.enqueue(HARMLESS, project_id=0)
+    with django_assert_num_queries(1):  # the UPDATE that marks it sent
+        hooks_held[0]()
+    assert sent == [{"kwargs": {"project_id": 0}, "countdown": None, "retry": False}]
+    assert OutboxMessage.objects.get(pk=message.pk).published_at is not None
 
 
 def test_a_rolled_back_change_enqueues_nothing(db, django_capture_on_commit_callbacks):
