@@ -5,7 +5,8 @@
 
 `enqueue` writes an `OutboxMessage` in the caller's transaction, already claimed by this
 process, and publishes it after commit: two statements, its INSERT and the UPDATE that marks it
-sent. A process that dies in between leaves the claim to expire; the relay then sends it. Tasks are named, not imported, so an app enqueues work that a higher app runs without
+sent. A process that dies in between leaves the claim to expire; the relay then sends it.
+Tasks are named, not imported, so an app enqueues work that a higher app runs without
 importing it. With the broker down the request still succeeds at once (the publish fails fast
 and is logged); `relay` publishes what is left when the broker is back.
 """

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import construct_instance
 from django.utils.choices import CallableChoiceIterator
 
 from config.input import check_json, depth_refused
@@ -26,7 +27,23 @@ from registry.models import (
 )
 
 
-class TeamForm(forms.ModelForm):
+class ShapeForm(forms.ModelForm):
+    """A model form that checks shape without asking the database: the instance's fields and
+    `clean()`, not a chosen row again (its field read it) nor unique and check constraints,
+    which the service's `save_validated` leaves to the save and names on their field if it is
+    refused. Their errors reach the form through `config.web.submit`."""
+
+    def _post_clean(self) -> None:
+        exclude = self._get_validation_exclusions() | {
+            name for name, field in self.fields.items() if isinstance(field, forms.ModelChoiceField)}
+        try:
+            self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+            self.instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class TeamForm(ShapeForm):
     class Meta:
         model = Team
         fields = ["slug", "name", "description"]
@@ -37,7 +54,7 @@ class MembershipForm(forms.Form):
     level = forms.ChoiceField(choices=Membership.Level.choices)
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(ShapeForm):
     class Meta:
         model = Project
         fields = ["slug", "name", "summary", "team", "visibility", "datasets"]
@@ -56,7 +73,7 @@ def _split_tags(value: str) -> list[str]:
     return [t.strip().lower() for t in value.replace("\n", ",").split(",") if t.strip()]
 
 
-class DatasetForm(forms.ModelForm):
+class DatasetForm(ShapeForm):
     tags = forms.CharField(required=False, help_text="Comma-separated, e.g. churn, tabular, eu")
 
     class Meta:
@@ -134,7 +151,7 @@ class ColumnsForm(forms.Form):
         )
 
 
-class DatasetVersionForm(forms.ModelForm):
+class DatasetVersionForm(ShapeForm):
     class Meta:
         model = DatasetVersion
         fields = ["label", "released_on", "row_count", "size_bytes", "checksum", "location", "notes"]
@@ -144,7 +161,7 @@ class DatasetVersionForm(forms.ModelForm):
         }
 
 
-class ModelForm(forms.ModelForm):
+class ModelForm(ShapeForm):
     class Meta:
         model = MLModel
         fields = ["slug", "name", "task", "framework", "project", "description", "tags"]
@@ -272,7 +289,7 @@ class RoleAssignForm(forms.Form):
     person = forms.ModelChoiceField(Person.objects.filter(is_active=True))
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ShapeForm):
     class Meta:
         model = Person
         fields = ["display_name", "title", "email", "bio"]

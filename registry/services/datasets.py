@@ -78,13 +78,16 @@ def dataset_version_add(
     row_count: int | None = None, size_bytes: int | None = None, checksum: str = "",
     location: str = "", notes: str = "",
 ) -> DatasetVersion:
-    if DatasetVersion.objects.filter(dataset=dataset, label=label).exists():
-        raise ValidationError({"label": f"{dataset} already has a version {label!r}."})
     version = DatasetVersion(
         dataset=dataset, label=label, released_on=released_on, row_count=row_count,
         size_bytes=size_bytes, checksum=checksum, location=location, notes=notes, created_by=by,
     )
-    save_validated(version)
+    try:
+        save_validated(version)  # the label's uniqueness is the database's: asked only if refused
+    except ValidationError as error:
+        if DatasetVersion.objects.filter(dataset=dataset, label=label).exists():
+            raise ValidationError({"label": f"{dataset} already has a version {label!r}."}) from error
+        raise
     Dataset.objects.filter(pk=dataset.pk).update(updated_at=timezone.now())
     activity_record(actor=by, verb="added version", target=version)
     enqueue("notifications.version_added", dataset_version_id=version.pk)  # pages gone stale

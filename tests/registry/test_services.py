@@ -5,7 +5,7 @@ from django.db import IntegrityError
 from config.exceptions import ApplicationError
 from lifecycle import services as lifecycle_services
 from registry import services
-from registry.models import Activity, DatasetVersion, Membership, ModelVersion, Project, Stage, Team
+from registry.models import Activity, Dataset, DatasetVersion, Membership, ModelVersion, Project, Stage, Team
 
 
 def test_creating_a_project_records_its_first_stage_and_the_activity(team, member):
@@ -193,3 +193,20 @@ def test_the_six_default_roles_exist(db):
 
     assert set(Role.objects.values_list("name", flat=True)) >= {
         "Owner", "Data Scientist", "ML Engineer", "Data Steward", "Reviewer", "Stakeholder"}
+
+
+def test_a_refused_save_names_the_rule_and_the_transaction_goes_on(team, member):
+    """A unique rule the database enforces is named on its field, and what the same
+    transaction wrote before and after stays (SQLite undoes the one statement; PostgreSQL
+    needs the savepoint `save_validated` takes there)."""
+    from django.db import transaction
+
+    services.dataset_create(slug="orders", name="Orders", team=team, by=member)
+    with transaction.atomic():
+        before = services.dataset_create(slug="returns", name="Returns", team=team, by=member)
+        with pytest.raises(ValidationError) as refused:
+            services.dataset_create(slug="orders", name="Orders again", team=team, by=member)
+        after = services.dataset_create(slug="refunds", name="Refunds", team=team, by=member)
+    assert "slug" in refused.value.message_dict
+    assert sorted(Dataset.objects.values_list("slug", flat=True)) == ["orders", "refunds", "returns"]
+    assert before.pk and after.pk
