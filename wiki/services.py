@@ -91,7 +91,8 @@ def space_for(owner: Team | Project | None) -> Space:
 def space_open(*, key: str, user: Person, write: bool = False) -> Space:
     """The space `key` names, made on first use, if `user` may read it (404) — and, with
     `write`, write in it (403)."""
-    return space_for(permissions.space_owner_for_user_or_404(user, key, write=write))
+    space, owner = permissions.space_for_user_or_404(user, key, write=write)
+    return space if space is not None else space_for(owner)
 
 
 def space_for_target(target: Documented) -> Space:
