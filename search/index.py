@@ -17,14 +17,14 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Case, Model, Q, QuerySet, Value, When
 
 from registry.models import Project, Visibility
-from search.kinds import KINDS, Entry, clean
+from search.kinds import KINDS, Entry, Kind, clean
 from search.models import SearchDocument, SearchFacet, SearchFacetCount, SearchTerm
 
 WORD = re.compile(r"[^\W_]{3,100}")
@@ -260,6 +260,25 @@ def _old_documents(replace: dict[str, set[int]]) -> dict[tuple[str, int], _Old]:
     return old
 
 
+def _objects(targets: dict[str, set[int]]) -> Iterator[tuple[str, Model]]:
+    """The objects of `targets`, each with its kind: one query per queryset, so kinds that
+    share one (pages and retrospectives) read their objects once, each object counted in the
+    kind whose `where` it meets."""
+    groups: dict[Callable[[], QuerySet], list[Kind]] = {}
+    for name in targets:
+        groups.setdefault(KINDS[name].objects, []).append(KINDS[name])
+    for objects, kinds in groups.items():
+        if len(kinds) == 1:
+            kind = kinds[0]
+            yield from ((kind.name, obj) for obj in kind.queryset().filter(pk__in=targets[kind.name]))
+            continue
+        which = Case(*(When(k.where, then=Value(k.name)) for k in kinds), default=Value(""))
+        pks = set().union(*(targets[k.name] for k in kinds))
+        for obj in objects().filter(pk__in=pks).annotate(search_kind=which):
+            if obj.pk in targets.get(obj.search_kind, ()):
+                yield obj.search_kind, obj
+
+
 UPDATED_FIELDS = ["slug", "title", "url", "tags_text", "description", "columns_text", "body",
                   "scope_project", "owner_team", "private_scope_id", "updated_at", "facet_keys"]
 
@@ -274,8 +293,7 @@ def _sync(targets: dict[str, set[int]], new: dict[str, set[int]]) -> tuple[set[i
     if connection.vendor == "postgresql":
         _lock(replace)
     old = _old_documents(replace)
-    built = [(kind, obj.pk, KINDS[kind].build(obj)) for kind, pks in targets.items()
-             for obj in KINDS[kind].queryset().filter(pk__in=pks)]
+    built = [(kind, obj.pk, KINDS[kind].build(obj)) for kind, obj in _objects(targets)]
     scopes = _private_scopes((e.scope_project_id for _, _, e in built),
                              {e.scope_project_id: e.scope_visibility for _, _, e in built
                               if e.scope_visibility and e.scope_project_id})

@@ -7,6 +7,9 @@ into an `Entry` of the index. Registering a kind is all another app does to be s
     register("page", label="Page", model=Page, queryset=lambda: Page.objects.select_related(...),
              build=lambda page: Entry(...))
 
+Kinds that share a model (pages and retrospectives) share its queryset callable and tell
+their objects apart by `where`: a flush then reads such objects in one query.
+
 `search.signals.connect()` then keeps every registered kind in step on save and delete (the
 app's ready() registers the kinds, then connects), and `rebuild_search_index` and the engine
 pick it up.
@@ -20,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from html import unescape
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from registry.models import Dataset, MLModel, Project, Stage, Visibility
 from wiki.models import Page
@@ -56,16 +59,23 @@ class Kind:
     name: str
     label: str
     model: type[Model]
-    queryset: Callable[[], QuerySet]
+    objects: Callable[[], QuerySet]  # the model's objects, with what `build` needs
     build: Callable[[Model], Entry]
+    where: Q = field(default_factory=Q)  # which of `objects` are of this kind
+
+    def queryset(self) -> QuerySet:
+        return self.objects().filter(self.where)
 
 
 KINDS: dict[str, Kind] = {}
 
 
 def register(name: str, *, label: str, model: type[Model], queryset: Callable[[], QuerySet],
-             build: Callable[[Model], Entry]) -> None:
-    KINDS[name] = Kind(name=name, label=label, model=model, queryset=queryset, build=build)
+             build: Callable[[Model], Entry], where: Q | None = None) -> None:
+    """`where`: which objects of `queryset` are of this kind, when kinds share a model (give
+    them the same `queryset` callable)."""
+    KINDS[name] = Kind(name=name, label=label, model=model, objects=queryset, build=build,
+                       where=where or Q())
 
 
 def kinds_for_model(model: type[Model]) -> list[Kind]:
@@ -183,15 +193,12 @@ def _page_entry(page: Model) -> Entry:
 
 
 def register_wiki_kinds() -> None:
-    def pages(retrospectives: bool) -> Callable[[], QuerySet]:
-        def queryset() -> QuerySet:
-            qs = (Page.objects.filter(deleted_at__isnull=True)
-                  .select_related("space__team", "space__project__team", "template")
-                  .prefetch_related("tags"))
-            is_retro = {"template__kind": RETROSPECTIVE_TEMPLATE}
-            return qs.filter(**is_retro) if retrospectives else qs.exclude(**is_retro)
-        return queryset
+    def pages() -> QuerySet:
+        return (Page.objects.filter(deleted_at__isnull=True)
+                .select_related("space__team", "space__project__team", "template")
+                .prefetch_related("tags"))
 
-    register("page", label="Page", model=Page, queryset=pages(False), build=_page_entry)
-    register("retrospective", label="Retrospective", model=Page, queryset=pages(True),
-             build=_page_entry)
+    is_retro = Q(template__kind=RETROSPECTIVE_TEMPLATE)
+    register("page", label="Page", model=Page, queryset=pages, build=_page_entry, where=~is_retro)
+    register("retrospective", label="Retrospective", model=Page, queryset=pages,
+             build=_page_entry, where=is_retro)

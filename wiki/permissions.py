@@ -11,6 +11,7 @@ Invisible means 404, visible but read-only means 403.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
 from registry import permissions as registry_permissions
@@ -58,6 +59,19 @@ def can_edit_template(user: User, template: Template) -> bool:
     return registry_permissions.can_create_in_team(user, template.team)
 
 
+def _readable_spaces(user: User, key: str) -> QuerySet[Space]:
+    """The space `key` names (none, or not made yet: empty) if `user` may read its owner."""
+    if key == "global":
+        return Space.objects.filter(key=key)
+    kind, _, slug = key.partition("-")
+    spaces = Space.objects.filter(key=key)
+    if kind == "team" and slug:
+        return spaces.filter(team__slug=slug)
+    if kind == "project" and slug:
+        return spaces.filter(project__in=Project.objects.visible_to(user).filter(slug=slug))
+    return spaces.none()
+
+
 def space_owner_for_user_or_404(user: User, key: str, *, write: bool = False) -> SpaceOwner:
     """The team or project a space key names (None: global), if `user` may read its space
     (404 otherwise) — and, with `write`, write in it (403 otherwise)."""
@@ -79,16 +93,31 @@ def space_owner_for_user_or_404(user: User, key: str, *, write: bool = False) ->
     return owner
 
 
-def get_page_for_user_or_404(
-    user: User, space: Space, slug: str, *, write: bool = False, deleted: bool = False
-) -> Page:
-    """A page of `space` (which the caller has checked `user` may read; a trashed one with
-    `deleted`)."""
-    qs = space.pages.select_related("space", "template", "parent", "updated_by")
-    page = qs.filter(deleted_at__isnull=not deleted, slug=slug).first()
-    if page is None:
-        raise Http404("No such page.")
-    page.space = space
+def space_for_user_or_404(user: User, key: str, *,
+                          write: bool = False) -> tuple[Space | None, SpaceOwner]:
+    """The space `key` names (None: not made yet) and its owner (`space_owner_for_user_or_404`:
+    404 and 403 alike). A space already made is read with its owner in one query."""
+    space = _readable_spaces(user, key).select_related("team", "project__team").first()
+    if space is None:
+        return None, space_owner_for_user_or_404(user, key, write=write)
     if write and not can_edit_space(user, space):
+        raise PermissionDenied
+    return space, space.project if space.project_id else space.team
+
+
+def get_page_for_user_or_404(user: User, key: str, slug: str, *, write: bool = False,
+                             deleted: bool = False) -> Page:
+    """A page (a trashed one with `deleted`) of the space `key` names, read with its space and
+    the space's owner in one query, if `user` may read the space (404 otherwise) and, with
+    `write`, write in it (403 otherwise, as for the space itself whether the page exists or
+    not)."""
+    page = (Page.objects.select_related("space__team", "space__project__team", "template", "parent",
+                                        "updated_by")
+            .filter(space__in=_readable_spaces(user, key), slug=slug, deleted_at__isnull=not deleted)
+            .first())
+    if page is None:
+        space_owner_for_user_or_404(user, key, write=write)  # 404 or 403 as the space says
+        raise Http404("No such page.")
+    if write and not can_edit_space(user, page.space):
         raise PermissionDenied
     return page

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Value
 from django.utils import timezone
 from django.utils.text import slugify
 
 from config.exceptions import ApplicationError
 from jobs.outbox import enqueue
-from registry.models import Person, Project, Team
+from registry.models import ModelVersion, Person, Project, Team
 from registry.services import activity_record, activity_ref, tags_from
 from wiki import permissions
 from wiki.conformance import missing_sections_in
@@ -91,7 +92,8 @@ def space_for(owner: Team | Project | None) -> Space:
 def space_open(*, key: str, user: Person, write: bool = False) -> Space:
     """The space `key` names, made on first use, if `user` may read it (404) — and, with
     `write`, write in it (403)."""
-    return space_for(permissions.space_owner_for_user_or_404(user, key, write=write))
+    space, owner = permissions.space_for_user_or_404(user, key, write=write)
+    return space if space is not None else space_for(owner)
 
 
 def space_for_target(target: Documented) -> Space:
@@ -114,7 +116,8 @@ def _validate_page(*, space: Space, title: str, slug: str, parent: Page | None,
         errors["slug"] = f"“{slug}” is reserved; choose another slug."
     elif not slug:
         errors["slug"] = "Give the page a slug (lowercase letters, digits and hyphens)."
-    elif space.pages.filter(slug=slug).exclude(pk=page.pk if page else None).exists():
+    elif (page is None or slug != page.slug) and (  # its own slug: the constraint keeps it unique
+            space.pages.filter(slug=slug).exclude(pk=page.pk if page else None).exists()):
         errors["slug"] = f"This space already has a page “{slug}” (perhaps in its trash)."
     if parent is not None:
         depth, node = 1, parent
@@ -134,15 +137,31 @@ def _validate_page(*, space: Space, title: str, slug: str, parent: Page | None,
         raise ValidationError(errors)
 
 
-def _set_documents(page: Page, documents: Sequence[Documented]) -> None:
+def _set_documents(page: Page, documents: Sequence[Documented],
+                   before: Sequence[Documented] | None = None) -> None:
+    """Make `documents` what the page documents. `before`: what it documents now, when the
+    caller has read it (`_documented`), so it is not read again."""
     for model_class, name in DOC_FIELDS.items():
-        getattr(page, name).set([d for d in documents if type(d) is model_class])
+        manager = getattr(page, name)
+        wanted = [d for d in documents if type(d) is model_class]
+        if before is None:
+            manager.set(wanted)
+            continue
+        had = {d.pk for d in before if type(d) is model_class}
+        gone = had - {d.pk for d in wanted}
+        if gone:
+            manager.remove(*gone)
+        added = [d for d in wanted if d.pk not in had]
+        if added:
+            manager.add(*added)
 
 
-def _rebuild_links(page: Page) -> None:
+def _rebuild_links(page: Page, *, linked_before: bool = True) -> None:
     """Rebuild the page's outgoing links from its stored HTML (no permission filter: these
-    rows are filtered by the reader's permissions when shown)."""
-    PageLink.objects.filter(from_page=page).delete()
+    rows are filtered by the reader's permissions when shown). `linked_before` False: the
+    HTML the page had linked nothing, so it has no rows to delete (they come from it only)."""
+    if linked_before:
+        PageLink.objects.filter(from_page=page).delete()
     refs = refs_in(page.html)
     if not refs:
         return
@@ -278,20 +297,11 @@ def _merge_sets(base: list | None, mine: list | None, current: list) -> list | N
     return sorted((set(current) - (base_set - mine_set)) | (mine_set - base_set))
 
 
-def _kept_hidden(current: Sequence[Documented], documents: Sequence[Documented],
-                 by: Person) -> list[Documented]:
-    """`documents` as `by` sent them, plus those of `current` (what the page documents) that
-    `by` cannot see: an edit changes only the references its author can see. One query per
-    kind the page documents."""
-    kept = list(documents)
-    by_class: dict[type, list[Documented]] = {}
-    for obj in current:
-        by_class.setdefault(type(obj), []).append(obj)
-    for model_class, objects in by_class.items():
-        visible = set(model_class.objects.visible_to(by).filter(pk__in=[o.pk for o in objects])
-                      .values_list("pk", flat=True))
-        kept += [obj for obj in objects if obj.pk not in visible]
-    return kept
+def _kept_hidden(current: Sequence[Documented], documents: Sequence[Documented]) -> list[Documented]:
+    """`documents` as the editor sent them, plus those of `current` (what the page documents,
+    read `_documented(page, seen_by=editor)`) that the editor cannot see: an edit changes
+    only the references its author can see."""
+    return [*documents, *(obj for obj in current if not obj.seen)]
 
 
 @transaction.atomic
@@ -309,13 +319,14 @@ def page_update(
     locked.space = page.space
     if locked.deleted_at is not None:
         raise ApplicationError("This page is in the trash; restore it before editing.")
-    current = None if documents is None else _documented(locked)
-    mine = None if documents is None else [DocRef.of(d) for d in _kept_hidden(current, documents, by)]
+    current = None if documents is None else _documented(locked, seen_by=by)
+    mine = None if documents is None else [DocRef.of(d) for d in _kept_hidden(current, documents)]
     merged = page_merge(page=locked, title=title, body=body, base_revision=base_revision,
                         tags=tags, documents=mine)
     new_parent = locked.parent if parent is False else parent
     _validate_page(space=locked.space, title=merged.title, slug=locked.slug, parent=new_parent,
                    page=locked)
+    linked_before = bool(refs_in(locked.html))
     changes = _save_edit(locked, merged=merged, parent=new_parent, by=by, documented=current)
     if not changes:
         return SaveResult(page=locked, changed=False)
@@ -323,7 +334,7 @@ def page_update(
                   tags=merged.tags if "tags" in changes else None,
                   documents=merged.documents if "documents" in changes else None)
     locked.save()
-    _rebuild_links(locked)
+    _rebuild_links(locked, linked_before=linked_before)
     activity_record(actor=by, verb="merged and saved page" if merged.merged_with else "edited page",
                     target=locked, changes=changes)
     enqueue("notifications.page_saved", page_id=locked.pk, revision=locked.revision)
@@ -353,7 +364,7 @@ def _save_edit(page: Page, *, merged: Merged, parent: Page | None, by: Person,
         if sorted(DocRef.of(d) for d in before_docs) != merged.documents:
             found = resolve(merged.documents, user=None)
             after_docs = [found[ref] for ref in merged.documents if ref in found]
-            _set_documents(page, after_docs)
+            _set_documents(page, after_docs, before_docs)
             changes["documents"] = [_refs(before_docs), _refs(after_docs)]
     if changes:
         page.title, page.body, page.parent, page.updated_by = merged.title, merged.body, parent, by
@@ -362,9 +373,28 @@ def _save_edit(page: Page, *, merged: Merged, parent: Page | None, by: Person,
     return changes
 
 
-def _documented(page: Page) -> list[Documented]:
-    return [*page.documents_projects.all(), *page.documents_datasets.all(),
-            *page.documents_models.all(), *page.documents_model_versions.select_related("model")]
+def _documented(page: Page, *, seen_by: Person | None = None) -> list[Documented]:
+    """What the page documents: one query over its four link tables says which objects,
+    then one reads the objects of each kind it has. With `seen_by`, each object's `seen`
+    says whether that person may see it (read in the same query)."""
+    links = [getattr(Page, name).through.objects.filter(page=page)
+             .annotate(kind=Value(n)).values_list("kind", getattr(Page, name).field.m2m_reverse_name())
+             for n, name in enumerate(DOC_FIELDS.values())]
+    ids: dict[int, list[int]] = {}
+    for n, pk in links[0].union(*links[1:], all=True):
+        ids.setdefault(n, []).append(pk)
+    found: list[Documented] = []
+    for n, model_class in enumerate(DOC_FIELDS):
+        if n not in ids:
+            continue
+        objects = model_class.objects.filter(pk__in=ids[n])
+        if model_class is ModelVersion:
+            objects = objects.select_related("model")
+        if seen_by is not None:
+            objects = objects.annotate(seen=Exists(
+                model_class.objects.visible_to(seen_by).filter(pk=OuterRef("pk"))))
+        found += objects
+    return found
 
 
 def _refs(objects: Sequence[Documented]) -> list[dict[str, str]]:

@@ -159,8 +159,8 @@ def page_context(request: HttpRequest, space: Space, page: Page) -> dict[str, An
 
 @login_required
 def page_edit(request: HttpRequest, space: str, slug: str) -> HttpResponse:
-    space_obj = services.space_open(key=space, user=request.user, write=True)
-    page = permissions.get_page_for_user_or_404(request.user, space_obj, slug, write=True)
+    page = permissions.get_page_for_user_or_404(request.user, space, slug, write=True)
+    space_obj = page.space
     if request.method != "POST":
         form = PageForm(user=request.user, space=space_obj, page=page, initial={
             "title": page.title, "body": page.body, "base_revision": page.revision,
@@ -203,8 +203,8 @@ def _conflict(request: HttpRequest, space: Space, page: Page,
 
 @login_required
 def page_history(request: HttpRequest, space: str, slug: str) -> HttpResponse:
-    space_obj = services.space_open(key=space, user=request.user)
-    page = permissions.get_page_for_user_or_404(request.user, space_obj, slug)
+    page = permissions.get_page_for_user_or_404(request.user, space, slug)
+    space_obj = page.space
     context = {"space": space_obj, "page_obj": page, "nav": "wiki",
                "page": paginate(request, selectors.revisions(page)),
                "activity": registry_selectors.activity_for(user=request.user, target=page),
@@ -221,8 +221,8 @@ def _revision_number(value: str | None, default: int) -> int:
 
 @login_required
 def page_diff(request: HttpRequest, space: str, slug: str) -> HttpResponse:
-    space_obj = services.space_open(key=space, user=request.user)
-    page = permissions.get_page_for_user_or_404(request.user, space_obj, slug)
+    page = permissions.get_page_for_user_or_404(request.user, space, slug)
+    space_obj = page.space
     b = _revision_number(request.GET.get("b"), page.revision)
     a = _revision_number(request.GET.get("a"), max(b - 1, 1))
     old = get_object_or_404(PageRevision, page=page, number=a)
@@ -235,8 +235,8 @@ def page_diff(request: HttpRequest, space: str, slug: str) -> HttpResponse:
 
 @login_required
 def page_revision(request: HttpRequest, space: str, slug: str, number: int) -> HttpResponse:
-    space_obj = services.space_open(key=space, user=request.user)
-    page = permissions.get_page_for_user_or_404(request.user, space_obj, slug)
+    page = permissions.get_page_for_user_or_404(request.user, space, slug)
+    space_obj = page.space
     revision = get_object_or_404(PageRevision.objects.select_related("author"), page=page,
                                  number=number)
     context = {"space": space_obj, "page_obj": page, "nav": "wiki", "revision": revision,
@@ -247,9 +247,8 @@ def page_revision(request: HttpRequest, space: str, slug: str, number: int) -> H
 
 def _page_action(request: HttpRequest, space: str, slug: str, action: Any, *,
                  deleted: bool = False, done: str) -> HttpResponse:
-    space_obj = services.space_open(key=space, user=request.user, write=True)
-    page = permissions.get_page_for_user_or_404(request.user, space_obj, slug, write=True,
-                                                deleted=deleted)
+    page = permissions.get_page_for_user_or_404(request.user, space, slug, write=True, deleted=deleted)
+    space_obj = page.space
     try:
         target = action(page)
     except (ApplicationError, ValidationError) as error:

@@ -12,15 +12,14 @@ from config.exceptions import ApplicationError
 from config.web import submit
 from lifecycle import selectors, services
 from lifecycle.forms import ActionItemForm, ApprovalForm
-from wiki import services as wiki_services
 from wiki.permissions import get_page_for_user_or_404
 from wiki.views import page_context
 
 
 @login_required
 def page_detail(request: HttpRequest, space: str, slug: str) -> HttpResponse:
-    space_obj = wiki_services.space_open(key=space, user=request.user)
-    page = get_page_for_user_or_404(request.user, space_obj, slug)
+    page = get_page_for_user_or_404(request.user, space, slug)
+    space_obj = page.space
     retro = selectors.retrospective_panel(user=request.user, page=page)
     if retro:
         retro["item_form"] = ActionItemForm() if retro["can_edit"] else None
@@ -32,8 +31,7 @@ def page_detail(request: HttpRequest, space: str, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def page_approve(request: HttpRequest, space: str, slug: str) -> HttpResponse:
-    page = get_page_for_user_or_404(request.user, wiki_services.space_open(key=space, user=request.user),
-                                    slug)
+    page = get_page_for_user_or_404(request.user, space, slug)
     form = ApprovalForm(request.POST)
     review = submit(form, lambda: services.page_review(page=page, by=request.user, **form.cleaned_data))
     if review:
@@ -48,8 +46,7 @@ def page_approve(request: HttpRequest, space: str, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def page_request_review(request: HttpRequest, space: str, slug: str) -> HttpResponse:
-    page = get_page_for_user_or_404(request.user, wiki_services.space_open(key=space, user=request.user),
-                                    slug)
+    page = get_page_for_user_or_404(request.user, space, slug)
     try:
         services.review_request(page=page, by=request.user)
         messages.success(request, "Review requested: the project's reviewers see it on the page.")

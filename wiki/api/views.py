@@ -81,9 +81,10 @@ class _PageView(ApiView):
         return {**super().get_serializer_context(), "space": getattr(self, "space", None)}
 
     def _page(self, space: str, slug: str, *, write: bool = False, deleted: bool = False) -> Page:
-        self.space = services.space_open(key=space, user=self.request.user, write=write)
-        return permissions.get_page_for_user_or_404(self.request.user, self.space, slug, write=write,
+        page = permissions.get_page_for_user_or_404(self.request.user, space, slug, write=write,
                                                     deleted=deleted)
+        self.space = page.space
+        return page
 
     def page_response(self, page: Page, serializer_class: type = s.PageDetailOut, *,
                       status: int = 200) -> Response:
