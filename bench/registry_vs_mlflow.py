@@ -59,6 +59,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from importlib import metadata
 from pathlib import Path
 
 import httpx
@@ -358,7 +359,8 @@ def main() -> None:
     try:
         print(f"SQLite for both; {args.workers} workers each; {args.clients} client threads; "
               f"{args.rounds} rounds of {args.models} models x {args.versions} versions and "
-              f"{args.searches} searches, Almanac and MLflow taking turns")
+              f"{args.searches} searches, Almanac and MLflow taking turns; "
+              f"MLflow {metadata.version('mlflow')}")  # its speed differs much between releases
         systems = {}
         for name in ("Almanac", "MLflow"):
             port = free_port()
