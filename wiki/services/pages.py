@@ -1,4 +1,5 @@
-"""Every write to the wiki goes through here, and each records an Activity row."""
+"""Every write to a wiki page: create, edit (merged with what others saved meanwhile), revert,
+trash, restore, purge; each records an Activity row."""
 
 from __future__ import annotations
 
@@ -13,15 +14,14 @@ from django.utils.text import slugify
 
 from config.exceptions import ApplicationError
 from jobs.outbox import enqueue
-from registry.models import ModelVersion, Person, Project, Team
+from registry.models import ModelVersion, Person
 from registry.services import activity_record, activity_ref, tags_from
-from wiki import permissions
 from wiki.conformance import missing_sections_in
 from wiki.links import lookup, refs_in
 from wiki.markdown import check_markdown, render_markdown
 from wiki.merge import line_diff, merge3
 from wiki.models import DOC_FIELDS, Page, PageLink, PageRevision, Space, Template
-from wiki.refs import DocRef, Documented, resolve, space_key, space_owner
+from wiki.refs import DocRef, Documented, resolve
 
 RESERVED_SLUGS = {"new", "trash", "edit", "history", "diff", "revert", "delete", "restore",
                   "purge", "preview", "templates"}
@@ -60,6 +60,7 @@ class SaveResult:
         return "Saved." if self.changed else "No changes to save."
 
 
+
 def _clean_body(body: str) -> str:
     """The body with unix line ends; refused (naming "body") past the markdown limits."""
     body = (body or "").replace("\r\n", "\n").replace("\r", "\n")
@@ -67,41 +68,6 @@ def _clean_body(body: str) -> str:
     return body.rstrip() + "\n" if body.strip() else ""
 
 
-# --- spaces -------------------------------------------------------------------------
-def space_for(owner: Team | Project | None) -> Space:
-    """The space of a team or project (None: the global space), made on first use."""
-    key = space_key(owner)
-    if owner is None:
-        kind, fields = Space.Kind.GLOBAL, {}
-    elif isinstance(owner, Team):
-        kind, fields = Space.Kind.TEAM, {"team": owner}
-    else:
-        kind, fields = Space.Kind.PROJECT, {"project": owner}
-    space = Space.objects.filter(key=key).first()
-    if space is None:
-        try:
-            with transaction.atomic():
-                space = Space.objects.create(key=key, kind=kind, **fields)
-        except IntegrityError:  # made by a concurrent request
-            space = Space.objects.get(key=key)
-    for name, value in fields.items():
-        setattr(space, name, value)
-    return space
-
-
-def space_open(*, key: str, user: Person, write: bool = False) -> Space:
-    """The space `key` names, made on first use, if `user` may read it (404) — and, with
-    `write`, write in it (403)."""
-    space, owner = permissions.space_for_user_or_404(user, key, write=write)
-    return space if space is not None else space_for(owner)
-
-
-def space_for_target(target: Documented) -> Space:
-    """Where a page documenting `target` goes by default."""
-    return space_for(space_owner(target))
-
-
-# --- pages --------------------------------------------------------------------------
 def _missing(template: Template | None, body: str) -> int:
     """How many required sections of `template` the body leaves empty (stored on the page)."""
     return len(missing_sections_in(body, list(template.required_sections or []))) if template else 0
@@ -455,41 +421,3 @@ def page_purge(*, page: Page, by: Person) -> None:
     Page.objects.filter(parent=page).update(parent=None)
     page.delete()
     activity_record(actor=by, verb="purged page", target=space, changes={"page": [title, None]})
-
-
-# --- templates ----------------------------------------------------------------------
-def _sections_from(value: Iterable[str]) -> list[str]:
-    sections = [s.strip() for s in value if s.strip()]
-    if len({s.casefold() for s in sections}) != len(sections):
-        raise ValidationError({"required_sections": "A section is listed twice."})
-    return sections
-
-
-@transaction.atomic
-def template_create(
-    *, kind: str, name: str, team: Team, by: Person, body: str = "", description: str = "",
-    required_sections: Iterable[str] = (),
-) -> Template:
-    if Template.objects.filter(kind=kind).exists():
-        raise ValidationError({"kind": f"A template “{kind}” already exists."})
-    template = Template(kind=kind, name=name.strip(), team=team, body=_clean_body(body),
-                        description=description, required_sections=_sections_from(required_sections))
-    template.full_clean()
-    template.save()
-    activity_record(actor=by, verb="created template", target=template)
-    return template
-
-
-@transaction.atomic
-def template_update(
-    *, template: Template, by: Person, name: str, body: str, description: str = "",
-    required_sections: Iterable[str] = (),
-) -> Template:
-    if template.builtin and not by.is_staff:
-        raise ApplicationError("Built-in templates are changed by staff only.")
-    template.name, template.body, template.description = name.strip(), _clean_body(body), description
-    template.required_sections = _sections_from(required_sections)
-    template.full_clean()
-    template.save()
-    activity_record(actor=by, verb="edited template", target=template)
-    return template
