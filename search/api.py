@@ -223,9 +223,11 @@ class DatasetList(_Searched, dataset_views.DatasetList):
         return facets, []
 
     def search_rows(self, ids: list[int]) -> list:
-        # the list's rows without its DISTINCT (only its tag filter joins, and that is a facet)
-        rows = selectors.dataset_list(user=self.request.user).select_related("home_project")
-        found = {d.pk: d for d in rows.filter(pk__in=ids).order_by()}
+        # the list's rows as dicts, without its DISTINCT (only its tag filter joins, and that
+        # is a facet)
+        rows = selectors.dataset_list(user=self.request.user).filter(pk__in=ids).order_by()
+        found = {row["pk"]: row for row in selectors.with_tag_names(
+            list(rows.prefetch_related(None).values(*s.DatasetOut.ROW)))}
         return [found[pk] for pk in ids if pk in found]
 
 

@@ -239,6 +239,29 @@ def test_the_written_out_representations_match_their_declared_fields(api, model,
     assert ModelOut(as_dict).data == ModelOut(rows[0][1]).data
 
 
+def test_a_dataset_row_written_out_matches_its_declared_fields(member, team, project):
+    from rest_framework import serializers
+
+    from registry import services
+    from registry.api.serializers import DatasetOut
+    from registry.selectors import dataset_list, with_tag_names
+
+    services.dataset_create(slug="bare", name="Bare", team=team, by=member)  # no steward, no home
+    full = services.dataset_create(slug="full", name="Full", team=team, by=member, steward=member,
+                                   home_project=project, tags=["pii", "daily"], format="parquet",
+                                   contains_pii=True, limitations="EU only.")
+    DatasetVersionFactory(dataset=full, label="2026.02")
+    for dataset in dataset_list(user=member).select_related("home_project"):
+        fast = DatasetOut(dataset).data
+        assert fast == serializers.ModelSerializer.to_representation(DatasetOut(dataset), dataset)
+        assert list(fast) == DatasetOut.Meta.fields
+        # the list and the searched list read their rows as dicts of DatasetOut.ROW
+        (row,) = with_tag_names(list(dataset_list(user=member).filter(pk=dataset.pk)
+                                     .prefetch_related(None).values(*DatasetOut.ROW)))
+        assert DatasetOut(row).data == fast
+    assert DatasetOut(dataset_list(user=member).get(slug="full")).data["tags"] == ["daily", "pii"]
+
+
 def test_activity_is_filterable_by_target_and_actor(api, project, dataset):
     api.patch("/api/v1/projects/fraud/", {"summary": "New."}, format="json")
     api.patch("/api/v1/datasets/transactions/", {"description": "New."}, format="json")
