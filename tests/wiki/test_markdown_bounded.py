@@ -63,11 +63,19 @@ def _nested(unit: str, tail: str = "x") -> str:
     return unit * ((settings.WIKI_PAGE_MAX_CHARS - len(tail)) // len(unit)) + tail
 
 
-def _render_within_budget(text: str) -> None:
+def _render_within_budget(text: str, attempts: int = 3) -> None:
+    """The CPU one render takes, whatever else runs on the machine: the least of up to
+    `attempts` renders, since a busy or throttled core only ever adds to it (a quadratic
+    shape at this size takes minutes, every time)."""
     check_markdown(text)
-    started = time.process_time()  # the CPU this render took, whatever else runs on the machine
-    render_markdown(text)
-    assert time.process_time() - started < BUDGET_SECONDS
+    spent = []
+    for _ in range(attempts):
+        started = time.process_time()
+        render_markdown(text)
+        spent.append(time.process_time() - started)
+        if spent[-1] < BUDGET_SECONDS:
+            return
+    assert min(spent) < BUDGET_SECONDS, spent
 
 
 @pytest.mark.parametrize("unit", SHAPES.values(), ids=SHAPES.keys())
