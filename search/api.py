@@ -226,8 +226,7 @@ class DatasetList(_Searched, dataset_views.DatasetList):
         # the list's rows as dicts, without its DISTINCT (only its tag filter joins, and that
         # is a facet)
         rows = selectors.dataset_list(user=self.request.user).filter(pk__in=ids).order_by()
-        found = {row["pk"]: row for row in selectors.with_tag_names(
-            list(rows.prefetch_related(None).values(*s.DatasetOut.ROW)))}
+        found = {row["pk"]: row for row in selectors.with_tag_names(list(s.DatasetOut.rows_of(rows)))}
         return [found[pk] for pk in ids if pk in found]
 
 

@@ -43,7 +43,7 @@ class DatasetList(ApiListView):
 
     def paginate_queryset(self, queryset: QuerySet[Dataset]) -> list[dict[str, Any]] | None:
         # a page as dicts of what a row shows (DatasetOut.ROW), its tags in one query
-        page = super().paginate_queryset(queryset.prefetch_related(None).values(*s.DatasetOut.ROW))
+        page = super().paginate_queryset(s.DatasetOut.rows_of(queryset))
         return None if page is None else selectors.with_tag_names(list(page))
 
     @extend_schema(request=s.DatasetCreateIn,
