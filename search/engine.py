@@ -33,10 +33,8 @@ from django.db.models import (
     F,
     FloatField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     TextField,
     Value,
@@ -44,8 +42,7 @@ from django.db.models import (
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from registry import selectors
-from registry.models import Dataset, Project, Visibility
+from registry.models import Project, Visibility
 from registry.permissions import User
 from registry.visibility import document_grant_parts
 from search import index
@@ -164,17 +161,6 @@ def _conditions(q: str, filters: Mapping[str, list[str]], prefix: str = "") -> Q
     if keys:
         condition &= Q(**{f"{prefix}facet_keys__has_all": keys})
     return condition
-
-
-def matching(user: User, *, q: str = "", types: Iterable[str] = (),
-             filters: Mapping[str, list[str]] | None = None) -> QuerySet[SearchDocument]:
-    """The documents `user` may see that match, unranked and uncapped (callers add what
-    they need)."""
-    index.flush()  # this transaction's own writes first
-    docs = SearchDocument.objects.visible_to(user)
-    docs = docs.filter(_conditions(q, filters or {}))
-    types = list(types)
-    return docs.filter(kind__in=types) if types else docs
 
 
 @dataclass
@@ -409,20 +395,3 @@ def search(*, user: User, q: str = "", types: Iterable[str] = (),
         facets=_facet_values(facet_rows, clean_filters) if with_facets else {},
         suggestions=suggestions, capped=capped, corrected=q if plain else "",
     )
-
-
-def catalog_queryset(user: User, *, q: str = "", filters: Mapping[str, Iterable[str]] | None = None,
-                     sort: str = "name") -> QuerySet[Dataset]:
-    """The dataset catalog as a Dataset queryset (for /api/v1/datasets/ and anyone who wants
-    model instances): visible to `user`, matching `q` and the facet filters, ordered by
-    relevance (`search_rank` is annotated), name or last update. Same validation as search()."""
-    q, _, clean_filters = _clean(q, ["dataset"], filters, sort, 1)
-    docs = matching(user, q=q, types=["dataset"], filters=clean_filters)
-    datasets = selectors.dataset_list(user=user).filter(pk__in=docs.values("object_id"))
-    if sort == "relevance" and q:
-        rank = docs.filter(object_id=OuterRef("pk")).annotate(rank=get_backend().rank(q))
-        return datasets.annotate(search_rank=Subquery(rank.values("rank")[:1])).order_by(
-            F("search_rank").desc(nulls_last=True), "name", "pk")
-    if sort == "updated":
-        return datasets.order_by("-updated_at", "pk")
-    return datasets.order_by("name", "pk")

@@ -196,10 +196,9 @@ def test_stemming_finds_other_forms_of_a_word(member, team):
     assert titles(engine.search(user=member, q="delivering courier")) == ["Shipments"]
 
 
-def test_catalog_queryset_gives_datasets_in_relevance_order(member, team, private_dataset,
-                                                            outsider):
+def test_the_catalog_ranks_datasets_by_relevance_and_hides_private_ones(member, team,
+                                                                       private_dataset, outsider):
     DatasetFactory(team=team, name="Weather", description="Some churn notes.")
     DatasetFactory(team=team, name="Churn", description="Labels.")
-    assert [d.name for d in engine.catalog_queryset(member, q="churn", sort="relevance")] == [
-        "Churn", "Weather"]
-    assert "Secret data" not in [d.name for d in engine.catalog_queryset(outsider)]
+    assert titles(engine.search(user=member, q="churn", types=["dataset"])) == ["Churn", "Weather"]
+    assert "Secret data" not in titles(engine.search(user=outsider, types=["dataset"]))
