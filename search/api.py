@@ -163,8 +163,9 @@ class _Searched:
         q = request.query_params.get("q", "")
         if not q.strip():
             return super().list(request, *args, **kwargs)
-        filterset = self.filterset_class(request.query_params, queryset=self.get_queryset(),
-                                         request=request)
+        # the filters are only validated here (the engine applies them): against no rows
+        filterset = self.filterset_class(request.query_params, request=request,
+                                         queryset=self.filterset_class._meta.model.objects.none())
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
         data = {k: v for k, v in filterset.form.cleaned_data.items()

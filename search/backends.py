@@ -13,6 +13,8 @@ from typing import Any
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
+    SearchQueryCombinable,
+    SearchQueryField,
     SearchRank,
 )
 from django.core.exceptions import EmptyResultSet
@@ -23,6 +25,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    IntegerField,
     Q,
     QuerySet,
     TextField,
@@ -31,6 +34,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Substr
+from django.db.models.lookups import GreaterThan
 
 from search.kinds import MARK_END, MARK_START
 from search.models import SearchDocument, SearchTerm
@@ -55,24 +59,50 @@ class Plain(Func):
         return compiler.compile(self.source_expressions[0])
 
 
+class FacetQuery(SearchQueryCombinable, Func):
+    """Facet keys as a tsquery of lexemes, all required ('format:parquet' & 'pii:yes'): the
+    vectors hold each document's keys verbatim (search.models.FacetLexemes). The keys go in
+    as one parameter, each quoted as a tsquery lexeme."""
+
+    output_field = SearchQueryField()
+    template = "%(expressions)s::tsquery"
+    config = None
+
+    def __init__(self, keys: list[str]) -> None:
+        lexemes = ("'" + k.replace("\\", "\\\\").replace("'", "''") + "'" for k in keys)
+        super().__init__(Value(" & ".join(lexemes), output_field=TextField()))
+
+
 class PostgresBackend:
     name = "postgresql"
+    # facet filters join the words' tsquery (FacetQuery) instead of a condition on facet_keys
+    folds_facets = True
 
     def _query(self, q: str) -> SearchQuery:
         return SearchQuery(q, search_type="websearch", config="english")
 
     fuzzy = True
 
-    def match(self, q: str, prefix: str = "") -> Q:
-        return Q(**{f"{prefix}search_vector": self._query(q)})
+    def _matching(self, column: str, query: SearchQuery, keys: list[str]) -> Q:
+        """`column @@ query`, and with keys `column @@ (query && keys)`: one GIN scan finds
+        the documents with the words and every key. A query of stop words alone is empty,
+        and an empty tsquery ANDed is dropped: such a query still matches nothing."""
+        if not keys:
+            return Q(**{column: query})
+        words = Func(query, function="numnode", output_field=IntegerField())
+        return Q(**{column: query & FacetQuery(keys)}) & Q(GreaterThan(words, 0))
 
-    def title_match(self, q: str) -> Q | None:
+    def match(self, q: str, prefix: str = "", keys: list[str] = ()) -> Q:
+        return self._matching(f"{prefix}search_vector", self._query(q), list(keys))
+
+    def title_match(self, q: str, keys: list[str] = ()) -> Q | None:
         """Name matches, through the small GIN index on the title alone: ranked first."""
-        return Q(title_vector=self._query(q))
+        return self._matching("title_vector", self._query(q), list(keys))
 
-    def title_words(self, words: str) -> Q:
+    def title_words(self, words: str, keys: list[str] = ()) -> Q:
         """All these (corrected) words in the title: typo tolerance on names."""
-        return Q(title_vector=SearchQuery(words, search_type="plain", config="english"))
+        return self._matching("title_vector", SearchQuery(words, search_type="plain", config="english"),
+                              list(keys))
 
     def rank(self, q: str, plain: bool = False) -> Expression:
         query = SearchQuery(q, search_type="plain", config="english") if plain else self._query(q)
@@ -165,6 +195,7 @@ class SqliteFtsBackend:
 
     name = "sqlite-fts5"
     fuzzy = False
+    folds_facets = False  # facet filters stay a condition on facet_keys
 
     def title_match(self, q: str) -> Q | None:
         return None  # bm25 weighs the title tenfold instead
@@ -196,6 +227,7 @@ class LikeBackend:
 
     name = "like"
     fuzzy = False
+    folds_facets = False
     FIELDS = ("title", "tags_text", "description", "columns_text", "body")
 
     def title_match(self, q: str) -> Q | None:

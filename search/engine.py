@@ -151,13 +151,18 @@ def count_cap() -> int:
     return int(getattr(settings, "SEARCH_COUNT_CAP", DEFAULT_COUNT_CAP))
 
 
+def _keys(filters: Mapping[str, list[str]]) -> list[str]:
+    return [f"{facet}:{value}" for facet, values in filters.items() for value in values]
+
+
 def _conditions(q: str, filters: Mapping[str, list[str]], prefix: str = "") -> Q:
     """Everything but the type: the query and the facet filters (values AND together), all
-    on the document row (the facet filter reads its `facet_keys`)."""
-    condition = Q()
-    if q:
-        condition &= get_backend().match(q, prefix)
-    keys = [f"{facet}:{value}" for facet, values in filters.items() for value in values]
+    on the document row: with a query on PostgreSQL the keys join its tsquery (the vectors
+    hold them), else the filter reads the row's `facet_keys`."""
+    backend, keys = get_backend(), _keys(filters)
+    if q and backend.folds_facets:
+        return backend.match(q, prefix, keys)
+    condition = backend.match(q, prefix) if q else Q()
     if keys:
         condition &= Q(**{f"{prefix}facet_keys__has_all": keys})
     return condition
@@ -170,6 +175,11 @@ class _Candidates:
 
     rows: list[tuple[int, str, str, float, Any, int]]  # id, kind, title, rank, facet keys, tier
     capped: bool
+    counts: dict[str, int]  # matches per kind, up to the cap
+    offset: int = 0  # rows start at this place in the order (a page the database cut)
+
+    def page(self, start: int, size: int) -> list[tuple[int, str, str, float, Any, int]]:
+        return self.rows[start - self.offset:start - self.offset + size]
 
     def facet_keys(self, kind: str) -> Iterable[str]:
         parse = SearchDocument._meta.get_field("facet_keys").from_db_value
@@ -179,16 +189,25 @@ class _Candidates:
 
 
 def _candidates(docs: QuerySet, q: str, filters: Mapping[str, list[str]], cap: int, *,
-                ranked: bool, with_keys: bool, title_words: str | None = None) -> _Candidates:
-    """One statement: the two tiers, each LIMIT cap + 1, as a UNION ALL; `ranked` computes the
+                ranked: bool, with_keys: bool, title_words: str | None = None,
+                page: tuple[int, int] | None = None) -> _Candidates:
+    """One statement: the two tiers (name matches, then the other matches), each LIMIT cap + 1,
+    as a UNION ALL (cap + 1 of either tier is more than the cap: counts stop there); `ranked` computes the
     relevance of the candidates in the same statement and orders them (name matches first),
-    so no list of ids goes back to the database to rank them."""
+    so no list of ids goes back to the database to rank them. With `page` (start, size), for
+    one kind and no facet keys, the database keeps only that page of the order (a top-N sort,
+    not a sort of every candidate) and counts the candidates in the same statement."""
     backend = get_backend()
-    docs = docs.filter(_conditions("", filters))
+    keys = _keys(filters) if q and backend.folds_facets else []  # in the tsqueries below
+    if not keys:
+        docs = docs.filter(_conditions("", filters))
+    fold = {"keys": keys} if keys else {}
     if title_words is not None:
-        tiers = [docs.filter(backend.title_words(title_words))]
-    elif q and (title := backend.title_match(q)) is not None:
-        tiers = [docs.filter(title), docs.filter(backend.match(q)).exclude(title)]
+        tiers = [docs.filter(backend.title_words(title_words, **fold))]
+    elif q and backend.title_match(q) is not None:
+        # the second tier may repeat a name match: the statement drops it (reading the rows of
+        # every match once costs less than reading the name matches twice to exclude them)
+        tiers = [docs.filter(backend.title_match(q, **fold)), docs.filter(backend.match(q, **fold))]
     else:
         tiers = [docs.filter(backend.match(q)) if q else docs]
     rank = backend.rank(title_words if title_words is not None else q, title_words is not None) \
@@ -205,17 +224,35 @@ def _candidates(docs: QuerySet, q: str, filters: Mapping[str, list[str]], cap: i
         parts.append(f"SELECT t{number}.*, {1 if first else 0} AS tier FROM ({sql}) t{number}")
         params += tier_params
     if not parts:
-        return _Candidates(rows=[], capped=False)
-    sql = " UNION ALL ".join(parts)
+        return _Candidates(rows=[], capped=False, counts={})
+    if len(parts) == 2:  # the name matches, then the other matches
+        sql = (f"WITH t AS ({parts[0]}) SELECT * FROM t UNION ALL SELECT * FROM ({parts[1]}) r "
+               "WHERE r.id NOT IN (SELECT t.id FROM t)")
+    else:
+        sql = parts[0]
+    order = "c.tier DESC, c.rank DESC, c.title, c.id"
+    if page is not None and not with_keys:
+        start, size = page
+        size = max(0, min(size, cap - start))  # the order stops at the cap
+        sql = (f"WITH c AS MATERIALIZED ({sql}) SELECT * FROM (SELECT c.*, 0 AS n FROM c ORDER BY {order} "
+               "LIMIT %s OFFSET %s) p UNION ALL SELECT NULL, c.kind, NULL, NULL, NULL, NULL, "
+               "count(*) FROM c GROUP BY c.kind")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, size, start])
+            rows = cursor.fetchall()
+        counted = {row[1]: row[6] for row in rows if row[0] is None}
+        capped = sum(counted.values()) > cap
+        return _Candidates(rows=[row[:6] for row in rows if row[0] is not None], capped=capped,
+                           counts={k: min(n, cap) for k, n in counted.items()}, offset=start)
     if ranked:
-        sql = f"SELECT * FROM ({sql}) c ORDER BY c.tier DESC, c.rank DESC, c.title, c.id"
+        sql = f"SELECT * FROM ({sql}) c ORDER BY {order}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     capped = len(rows) > cap
     if capped:  # keep the best of the name matches and fill up with the rest, as ranked
         rows = rows[:cap]
-    return _Candidates(rows=rows, capped=capped)
+    return _Candidates(rows=rows, capped=capped, counts=dict(Counter(row[1] for row in rows)))
 
 
 def _visible_private_projects(user: User) -> QuerySet:
@@ -308,7 +345,7 @@ def _page(docs: QuerySet, q: str, sort: str, start: int, page_size: int, *,
     snippet = (backend.snippet(q, plain) if q else Plain()) if detail else Value(
         "", output_field=TextField())
     if q and sort == "relevance":
-        chosen = candidates.rows[start:start + page_size]
+        chosen = candidates.page(start, page_size)
         rows = {r["id"]: r for r in SearchDocument.objects.filter(id__in=[c[0] for c in chosen])
                 .values(*FIELDS).annotate(snippet=snippet)}
         return [{**rows[c[0]], "rank": c[3]} for c in chosen if c[0] in rows]
@@ -358,16 +395,21 @@ def search(*, user: User, q: str = "", types: Iterable[str] = (),
         capped = False
     else:
         ranked = bool(q) and sort == "relevance"
-        candidates = _candidates(typed, q, clean_filters, cap, ranked=ranked, with_keys=with_facets)
-        if q and not candidates.rows and backend.fuzzy and len(q.split()) == 1:
+        # one kind and no facet counts: only the page is wanted, the database cuts it (with
+        # several kinds, their counts are those of the first `cap` in the order: every row)
+        cut = ((page - 1) * page_size, page_size if ranked else 0) \
+            if len(types) == 1 and not with_facets else None
+        candidates = _candidates(typed, q, clean_filters, cap, ranked=ranked, with_keys=with_facets,
+                                 page=cut)
+        if q and not candidates.counts and backend.fuzzy and len(q.split()) == 1:
             # nothing by full text: a misspelt name still finds its object
             corrected = backend.correct(q, typed)  # words of titles the user may see
             if corrected:
                 found = _candidates(typed, q, clean_filters, cap, ranked=ranked,
-                                    with_keys=with_facets, title_words=corrected)
-                if found.rows:
+                                    with_keys=with_facets, title_words=corrected, page=cut)
+                if found.counts:
                     candidates, q, plain = found, corrected, True
-        kind_counts = dict(Counter(row[1] for row in candidates.rows))
+        kind_counts = candidates.counts
         capped = candidates.capped
         if with_facets:
             facet_rows = _candidate_facets(candidates)

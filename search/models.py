@@ -57,6 +57,35 @@ class TitleVector(DocumentVector):
         models.Func.__init__(self, SearchVector("title", config="english"))
 
 
+class FacetLexemes(models.Func):
+    """A document's facet keys as lexemes of its own ('format:parquet', verbatim), appended to
+    its vectors: a query with facet filters is then one tsquery (`words && 'format:parquet'`)
+    that one GIN scan answers, instead of two bitmaps ANDed. No lexeme of text can equal a
+    key: the parser splits words at ':' (only a URL's path keeps one, and it starts with '/'
+    or a host with a dot)."""
+
+    output_field = SearchVectorField()
+    template = "COALESCE(array_to_tsvector(%(expressions)s), ''::tsvector)"
+
+
+class FacetedDocumentVector(DocumentVector):
+    """DocumentVector with the document's facet keys (FacetLexemes); migration 0005."""
+
+    def __init__(self) -> None:
+        models.Func.__init__(self, models.expressions.CombinedExpression(
+            DocumentVector().source_expressions[0], "||", FacetLexemes("facet_keys"),
+            output_field=SearchVectorField()))
+
+
+class FacetedTitleVector(DocumentVector):
+    """TitleVector with the document's facet keys (FacetLexemes); migration 0005."""
+
+    def __init__(self) -> None:
+        models.Func.__init__(self, models.expressions.CombinedExpression(
+            SearchVector("title", config="english"), "||", FacetLexemes("facet_keys"),
+            output_field=SearchVectorField()))
+
+
 class FacetKeysField(models.Field):
     """A document's facet values as "facet:value" keys (kind included), so facet filters are a
     condition on the document row itself: `text[]` with a GIN index on PostgreSQL (a filter
@@ -129,10 +158,10 @@ class SearchDocument(models.Model):
     updated_at = models.DateTimeField()
     facet_keys = FacetKeysField(null=True, blank=True)
     search_vector = models.GeneratedField(
-        expression=DocumentVector(), output_field=SearchVectorField(null=True), db_persist=True
+        expression=FacetedDocumentVector(), output_field=SearchVectorField(null=True), db_persist=True
     )
     title_vector = models.GeneratedField(
-        expression=TitleVector(), output_field=SearchVectorField(null=True), db_persist=True
+        expression=FacetedTitleVector(), output_field=SearchVectorField(null=True), db_persist=True
     )
 
     objects = DocumentQuerySet.as_manager()

@@ -1,6 +1,7 @@
 """Facet filters and facet counts: the keys on each document, combinations, the cap, and
 what the permission rule lets a facet count include."""
 
+import pytest
 from django.test import override_settings
 
 from registry import services
@@ -95,3 +96,47 @@ def test_relevance_pages_follow_one_ranking_without_repeats(member, team):
     seen = [t for results in pages for t in titles(results)]
     assert len(seen) == 9 and len(set(seen)) == 9
     assert seen[:5] == [f"Churn {n}" for n in range(5)]  # name matches first, then by title
+
+
+def test_a_facet_filter_with_words_takes_the_facet_not_words_that_look_like_it(member, team):
+    # on PostgreSQL the keys are lexemes of the vectors: text that spells a key is not the key
+    DatasetFactory(team=team, name="Orders raw", format="csv", description="Export to format:parquet.")
+    DatasetFactory(team=team, name="Orders daily", format="parquet")
+    found = engine.search(user=member, q="orders", types=["dataset"], filters={"format": ["parquet"]})
+    assert titles(found) == ["Orders daily"] and found.total == 1
+    api_like = engine.search(user=member, q="orders", types=["dataset"], filters={"format": ["parquet"]},
+                             facets=False, detail=False)
+    assert titles(api_like) == ["Orders daily"] and api_like.total == 1
+
+
+@pytest.mark.postgres
+def test_words_that_are_all_stop_words_find_nothing_with_or_without_a_filter(member, team):
+    DatasetFactory(team=team, name="The orders", format="parquet")
+    assert engine.search(user=member, q="the", types=["dataset"]).total == 0
+    assert engine.search(user=member, q="the", types=["dataset"],
+                         filters={"format": ["parquet"]}).total == 0
+
+
+def test_a_page_the_database_cuts_follows_the_same_ranking(member, team):
+    for n in range(4):
+        DatasetFactory(team=team, name=f"Churn {n}")
+    for n in range(4):
+        DatasetFactory(team=team, name=f"Weather {n}", description="mentions churn")
+    # facets=True reads every candidate; facets=False lets the database keep only the page
+    every = engine.search(user=member, q="churn", types=["dataset"], page_size=10, facets=True)
+    cut = [engine.search(user=member, q="churn", types=["dataset"], page=p, page_size=3,
+                         facets=False) for p in (1, 2, 3)]
+    assert [t for results in cut for t in titles(results)] == titles(every)
+    assert titles(every)[:4] == [f"Churn {n}" for n in range(4)]  # name matches first
+    assert [results.total for results in cut] == [8, 8, 8] and not cut[0].capped
+
+
+@override_settings(SEARCH_COUNT_CAP=5)
+def test_a_page_the_database_cuts_stops_at_the_cap(member, team):
+    for n in range(8):
+        DatasetFactory(team=team, name=f"Churn {n}")
+    cut = [engine.search(user=member, q="churn", types=["dataset"], page=p, page_size=2,
+                         facets=False) for p in (1, 2, 3, 4)]
+    assert all(results.capped and results.total == 5 for results in cut)
+    seen = [t for results in cut for t in titles(results)]
+    assert len(seen) == 5 and len(set(seen)) == 5  # three pages, the last one cut at the cap
