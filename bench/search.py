@@ -12,7 +12,8 @@ facets, suggestions on no hits), and prints p50/p95 of each, the ratio, and the 
 SQL statements per search.
 
 Then the API's searched lists (/api/v1/datasets/?q=, /api/v1/models/?q=, which run the same
-engine): the whole request through the view, serializer included, p50/p95 and statements.
+engine): the whole request through the view, serializer included, p50/p95 and statements, and
+whether its first page is the one the UI shows for the same query.
 These rows also run on SQLite (`DATABASE_URL` unset: the engine table is skipped there).
 """
 
@@ -250,6 +251,18 @@ API_MIX: list[tuple[str, str, dict[str, str]]] = [
 ]
 
 
+def ui_first_page(user: Person, path: str, params: dict[str, str]) -> list[str]:
+    """The slugs of the first page the UI shows for an API row, as its views ask the engine:
+    the catalog (/datasets/?q=, its facet filters, sort) for datasets, the search page
+    (/search/?type=model&q=) for models (with the API's framework filter as a facet)."""
+    kind = "dataset" if path.endswith("datasets/") else "model"
+    filters = {name: [params[name].lower()] for name in ("format", "sensitivity", "tag", "framework")
+               if name in params}
+    sort = "name" if params.get("ordering") == "name" else "relevance"
+    results = engine.search(user=user, q=params["q"], types=[kind], filters=filters, sort=sort)
+    return [hit.slug for hit in results.hits]
+
+
 def api_rows(user: Person, reps: int) -> list[float]:
     """Time the API's searched lists, the whole view (filters, engine, rows, serializer),
     throttles off; print one row per request."""
@@ -260,7 +273,8 @@ def api_rows(user: Person, reps: int) -> list[float]:
     views = {"/api/v1/datasets/": api.DatasetList.as_view(throttle_classes=[]),
              "/api/v1/models/": api.ModelList.as_view(throttle_classes=[])}
     factory = APIRequestFactory()
-    print(f"\n{'kind':8} {'API request':48} {'count':>6} {'stmts':>5} {'p50/p95 ms':>14}")
+    print(f"\n{'kind':8} {'API request':48} {'count':>6} {'stmts':>5} {'p50/p95 ms':>14} "
+          f"{'UI first page':>13}")
     every = []
     for label, path, params in API_MIX:
         def run(path=path, params=params):
@@ -275,11 +289,13 @@ def api_rows(user: Person, reps: int) -> list[float]:
             response = run()
         statements = len([q for q in queries.captured_queries
                           if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))])
+        ui = ui_first_page(user, path, params)
+        same = [row["slug"] for row in response.data["results"]][:len(ui)] == ui
         times = timed(run, reps)
         every += times
         shown = path + "?" + "&".join(f"{k}={v}" for k, v in params.items())
         print(f"{label:8} {shown[:48]:48} {response.data['count']:>6} {statements:>5} "
-              f"{statistics.median(times):>6.1f}/{p95(times):<7.1f}")
+              f"{statistics.median(times):>6.1f}/{p95(times):<7.1f} {'same' if same else 'DIFFERENT':>13}")
     print(f"\nall API requests: p50 {statistics.median(every):.1f} ms, p95 {p95(every):.1f} ms")
     return every
 

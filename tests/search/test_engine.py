@@ -202,3 +202,15 @@ def test_the_catalog_ranks_datasets_by_relevance_and_hides_private_ones(member, 
     DatasetFactory(team=team, name="Churn", description="Labels.")
     assert titles(engine.search(user=member, q="churn", types=["dataset"])) == ["Churn", "Weather"]
     assert "Secret data" not in titles(engine.search(user=outsider, types=["dataset"]))
+
+
+@pytest.mark.postgres
+def test_a_sequential_scan_starts_at_the_first_block_so_capped_candidates_do_not_drift(db):
+    # a tier takes the first cap + 1 matches in table order: with PostgreSQL's synchronized
+    # scans a big table's scan starts wherever another one is, and a capped query's first
+    # page changed from one search to the next (bench/search.py's "UI first page" column)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronize_seqscans")
+        assert cursor.fetchone()[0] == "off"
