@@ -140,3 +140,14 @@ def test_a_page_the_database_cuts_stops_at_the_cap(member, team):
     assert all(results.capped and results.total == 5 for results in cut)
     seen = [t for results in cut for t in titles(results)]
     assert len(seen) == 5 and len(set(seen)) == 5  # three pages, the last one cut at the cap
+
+
+def test_a_facet_value_with_quotes_spaces_and_backslashes_still_filters_words(member, team):
+    odd = "O'Neil \\ Partners & co | !x:y"
+    DatasetFactory(team=team, name="Orders licensed", license=odd)
+    DatasetFactory(team=team, name="Orders open", license="MIT")
+    found = engine.search(user=member, q="orders", types=["dataset"],
+                          filters={"license": [odd.lower()]}, facets=False)
+    assert titles(found) == ["Orders licensed"]
+    assert engine.search(user=member, q="orders", types=["dataset"],
+                         filters={"license": ["o'neil"]}).total == 0
