@@ -77,6 +77,9 @@ class PostgresBackend:
     name = "postgresql"
     # facet filters join the words' tsquery (FacetQuery) instead of a condition on facet_keys
     folds_facets = True
+    # a capped tier takes the first matches in table order (bitmap and sequential scans alike,
+    # synchronize_seqscans off), whatever statement it sits in: the database may cut the page
+    cuts_pages = True
 
     def _query(self, q: str) -> SearchQuery:
         return SearchQuery(q, search_type="websearch", config="english")
@@ -196,6 +199,9 @@ class SqliteFtsBackend:
     name = "sqlite-fts5"
     fuzzy = False
     folds_facets = False  # facet filters stay a condition on facet_keys
+    # which matches a capped query keeps depends on the plan SQLite picks for the statement
+    # around it: every candidate comes back, so the UI and the API keep the same ones
+    cuts_pages = False
 
     def title_match(self, q: str) -> Q | None:
         return None  # bm25 weighs the title tenfold instead
@@ -228,6 +234,7 @@ class LikeBackend:
     name = "like"
     fuzzy = False
     folds_facets = False
+    cuts_pages = False
     FIELDS = ("title", "tags_text", "description", "columns_text", "body")
 
     def title_match(self, q: str) -> Q | None:

@@ -398,7 +398,7 @@ def search(*, user: User, q: str = "", types: Iterable[str] = (),
         # one kind and no facet counts: only the page is wanted, the database cuts it (with
         # several kinds, their counts are those of the first `cap` in the order: every row)
         cut = ((page - 1) * page_size, page_size if ranked else 0) \
-            if len(types) == 1 and not with_facets else None
+            if len(types) == 1 and not with_facets and backend.cuts_pages else None
         candidates = _candidates(typed, q, clean_filters, cap, ranked=ranked, with_keys=with_facets,
                                  page=cut)
         if q and not candidates.counts and backend.fuzzy and len(q.split()) == 1:

@@ -151,3 +151,16 @@ def test_a_facet_value_with_quotes_spaces_and_backslashes_still_filters_words(me
     assert titles(found) == ["Orders licensed"]
     assert engine.search(user=member, q="orders", types=["dataset"],
                          filters={"license": ["o'neil"]}).total == 0
+
+
+@override_settings(SEARCH_COUNT_CAP=5)
+def test_a_capped_query_gives_the_catalog_and_the_api_the_same_page(member, team):
+    # more matches than the cap: which ones are kept must not depend on who asks
+    for n in range(4):
+        DatasetFactory(team=team, name=f"Churn {n}")
+    for n in range(4):
+        DatasetFactory(team=team, name=f"Weather {n}", description="mentions churn")
+    catalog = engine.search(user=member, q="churn", types=["dataset"])
+    api = engine.search(user=member, q="churn", types=["dataset"], facets=False, detail=False)
+    assert titles(api) == titles(catalog)
+    assert api.total == catalog.total == 5 and api.capped and catalog.capped
