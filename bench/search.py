@@ -73,7 +73,7 @@ PERM = """(d.scope_project_id IS NULL OR p.visibility = 'internal'
               WHERE person_id = %(u)s AND dataset_id IS NOT NULL))
   OR (d.kind = 'model' AND d.object_id IN (SELECT model_id FROM registry_roleassignment
               WHERE person_id = %(u)s AND model_id IS NOT NULL)))"""
-# each grant read through its own index, united (as engine._bucket_counts does)
+# each grant read through its own index, united (as search.engine.counts.bucket_counts does)
 GRANTS = [
     "d.owner_team_id IN (SELECT team_id FROM registry_membership WHERE person_id = %(u)s)",
     """d.kind = 'dataset' AND d.object_id IN (SELECT dataset_id FROM registry_roleassignment
