@@ -76,10 +76,10 @@ def fetch_candidates(docs: QuerySet, q: str, filters: Mapping[str, list[str]], c
     fold = {"keys": keys} if keys else {}
     if title_words is not None:
         tiers = [docs.filter(backend.title_words(title_words, **fold))]
-    elif q and backend.title_match(q) is not None:
+    elif q and (title := backend.title_match(q, **fold)) is not None:
         # the second tier may repeat a name match: the statement drops it (reading the rows of
         # every match once costs less than reading the name matches twice to exclude them)
-        tiers = [docs.filter(backend.title_match(q, **fold)), docs.filter(backend.match(q, **fold))]
+        tiers = [docs.filter(title), docs.filter(backend.match(q, **fold))]
     else:
         tiers = [docs.filter(backend.match(q)) if q else docs]
     rank = backend.rank(title_words if title_words is not None else q, title_words is not None) \
